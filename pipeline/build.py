@@ -1,0 +1,216 @@
+"""The build: which targets are out of date, building them in a process pool, atomically, under a lock.
+
+Each target's fingerprint (pipeline/targets.py) is stored in output/.build/manifest.json after it is
+built. A target is rebuilt when its fingerprint changed, when one of its outputs is missing, or when
+`force` is set. Outputs are written by the workers with atomic renames, so an interrupted build leaves
+every previous output whole; the manifest is only updated for targets that finished.
+"""
+from __future__ import annotations
+
+import fcntl
+import importlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import PipelineError
+from .model import Toolkit
+from .outputs import atomic_write_bytes, atomic_write_text
+from .targets import Target, fingerprint
+
+BUILDERS = ("paper", "handouts", "roadmaps", "site")  # the order `invoke build` runs them in
+STATE_DIR = ".build"
+
+
+@dataclass
+class Summary:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"built {len(self.built)}, skipped {len(self.skipped)} (up to date), "
+                f"failed {len(self.failed)} in {self.seconds:.1f} s")
+
+
+def builder_module(name: str):
+    return importlib.import_module(f"pipeline.render.{name}")
+
+
+def available_builders() -> list[str]:
+    """The builders of BUILDERS whose module exists (the web tool may not be there yet)."""
+    here = Path(__file__).parent / "render"
+    return [b for b in BUILDERS if (here / f"{b}.py").exists()]
+
+
+def collect_targets(toolkit: Toolkit, builders, options: dict | None = None) -> list[Target]:
+    targets: list[Target] = []
+    for name in builders:
+        targets.extend(builder_module(name).targets(toolkit, dict(options or {})))
+    seen: dict[str, str] = {}
+    for t in targets:  # two targets writing one file would race in the pool
+        for out in t.outputs:
+            if out in seen:
+                raise PipelineError(f"both {seen[out]} and {t.id} would write output/{out}")
+            seen[out] = t.id
+    return targets
+
+
+# -- the lock and the manifest -------------------------------------------------------------------
+
+class BuildLock:
+    """One build at a time per output folder: a second build waits for the first to finish."""
+
+    def __init__(self, out: Path):
+        self.path = out / STATE_DIR / "lock"
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another build of this output folder to finish...", file=sys.stderr)
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / STATE_DIR / "manifest.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_manifest(out: Path, manifest: dict) -> None:
+    atomic_write_text(out / STATE_DIR / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
+    entry = manifest.get(target.id)
+    if not entry or entry.get("fingerprint") != print_:
+        return True
+    return any(not (out / o).exists() for o in target.outputs)
+
+
+# -- the workers ---------------------------------------------------------------------------------
+
+_TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: workers inherit it
+
+
+def build_one(target: Target, out: str) -> tuple[str, list[str]]:
+    """Build one target and write its outputs atomically. Runs in a worker (or in-process)."""
+    files = builder_module(target.builder).build_target(_TOOLKIT, target)
+    unexpected = set(files) - set(target.outputs)
+    if unexpected:
+        raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
+    for rel, data in files.items():
+        atomic_write_bytes(Path(out) / rel, data)
+    return target.id, sorted(files)
+
+
+class Progress:
+    """A rich progress bar on a terminal; plain lines in CI or when output is not a terminal."""
+
+    def __init__(self, total: int, title: str, enabled: bool = True):
+        self.total, self.done, self.title = total, 0, title
+        self.live = enabled and sys.stdout.isatty() and not os.environ.get("CI")
+        self.enabled = enabled
+        if self.live and total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
+
+            self.bar = Bar("[bold]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            self.bar.start()
+            self.task = self.bar.add_task(title, total=total)
+
+    def advance(self, what: str, ok: bool = True) -> None:
+        self.done += 1
+        if self.live:
+            self.bar.advance(self.task)
+            if not ok:
+                self.bar.console.print(f"[red]failed[/red] {what}")
+        elif self.enabled:
+            print(f"[{self.done}/{self.total}] {'built' if ok else 'FAILED'} {what}", flush=True)
+
+    def close(self) -> None:
+        if self.live and self.total:
+            self.bar.stop()
+
+
+def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
+                jobs: int | None = None, progress: bool = True, title: str = "build") -> Summary:
+    """Build the stale targets (all with `force`), in parallel when there is more than one."""
+    global _TOOLKIT
+    out = Path(out)
+    started = time.perf_counter()
+    summary = Summary()
+    with BuildLock(out):
+        manifest = read_manifest(out)
+        prints = {t.id: fingerprint(t, __version__) for t in targets}
+        todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
+        summary.skipped = [t.id for t in targets if t not in todo]
+        _TOOLKIT = toolkit
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        bar = Progress(len(todo), title, progress)
+        by_id = {t.id: t for t in todo}
+
+        def finished(target_id: str, error: BaseException | None) -> None:
+            if error is None:
+                summary.built.append(target_id)
+                manifest[target_id] = {"fingerprint": prints[target_id], "outputs": list(by_id[target_id].outputs)}
+            else:
+                summary.failed[target_id] = str(error) or type(error).__name__
+                manifest.pop(target_id, None)
+            bar.advance(", ".join(by_id[target_id].outputs[:1]) or target_id, error is None)
+
+        try:
+            if jobs == 1:
+                for t in todo:
+                    try:
+                        build_one(t, str(out))
+                        finished(t.id, None)
+                    except Exception as exc:  # one bad target must not stop the others
+                        finished(t.id, exc)
+            else:
+                # Longest first (the paper) so the pool is not left waiting on it at the end.
+                todo.sort(key=lambda t: 0 if t.builder in ("paper", "site") else 1)
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    pending = {pool.submit(build_one, t, str(out)): t.id for t in todo}
+                    while pending:
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            finished(pending.pop(future), future.exception())
+        finally:
+            bar.close()
+            write_manifest(out, manifest)
+            _TOOLKIT = None
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def build_command(sources: Path, builders, options: dict | None = None, *, force: bool = False,
+                  jobs: int | None = None, out: Path | str = "output", workbook=None) -> int:
+    """What `invoke build` and each render task do; returns the exit code.
+
+    `force` means "do it anyway": render despite check errors, and rebuild what is up to date.
+    """
+    from .gate import load_checked
+
+    toolkit = load_checked(sources, force=force, workbook=workbook)
+    targets = collect_targets(toolkit, builders, options)
+    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs,
+                          title=" + ".join(builders))
+    for target_id, message in sorted(summary.failed.items()):
+        print(f"error: {target_id}: {message}", file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.failed else 0

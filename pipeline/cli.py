@@ -1,0 +1,24 @@
+"""What tasks share: turning user errors into one line and an exit code."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+from .errors import PipelineError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+@contextmanager
+def user_errors():
+    """Inside a task: a PipelineError becomes `error: <one line>` on stderr and exit code 2."""
+    from invoke import Exit
+
+    try:
+        yield
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise Exit(code=EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        raise Exit(code=130) from None

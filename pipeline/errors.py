@@ -1,0 +1,60 @@
+"""The one way bad input is reported: a SourceError names the file, the place and the field.
+
+Everything that reads user files raises SourceError; tasks turn it into one line on stderr and exit 2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record (or a value) came from, as the user would look for it.
+
+    `row` counts like a spreadsheet does (the header is row 1), `line` is a 1-based text line,
+    `key` a YAML key path such as ``authors[0].name``.
+    """
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    key: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f"[{self.sheet}]" if self.sheet else "")
+        if self.row is not None:
+            where += f":{self.row}"
+        elif self.line is not None:
+            where += f":{self.line}"
+        if self.key:
+            where += f" ({self.key})" if self.line is not None else f":{self.key}"
+        return where
+
+    def at(self, **changes) -> "Origin":
+        """The same place, narrowed (e.g. to a column or a key)."""
+        data = {**self.__dict__, **changes}
+        return Origin(**data)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class PipelineError(Exception):
+    """Anything the user can fix; printed as one line, exit code 2."""
+
+
+class SourceError(PipelineError):
+    """A source file cannot be read or does not fit the source format."""
+
+    def __init__(self, origin: Origin | str, message: str, field: str | None = None):
+        self.origin = origin if isinstance(origin, Origin) else Origin(str(origin))
+        self.field = field or self.origin.column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = str(self.origin.at(column=None))
+        field = f" column '{self.field}':" if self.field else ""
+        return f"{place}:{field} {self.message}"

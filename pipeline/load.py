@@ -1,0 +1,296 @@
+"""Readers' records -> one normalised Toolkit, or a SourceError naming file, row and field.
+
+The loader refuses what cannot be made into a model (missing files and columns, values outside the
+taxonomy, duplicate ids, empty required fields, bad dates). Whether the model is *consistent*
+(dangling references, drifted names, incomplete matrix) is the checker's business, not the loader's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Origin, SourceError
+from .model import (Action, Author, CellExample, Document, Event, Example, Figure, Recommendation,
+                    Reference, Section, Table5Action, Table5Example, Taxonomy, Term, Toolkit)
+from .sources.tables import WORKBOOK_SUFFIXES, Row, Table, display_path, read_csv, read_workbook
+from .sources.texts import YamlDoc, read_markdown, read_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    required: tuple[str, ...]  # columns that must exist and be filled in
+    optional: tuple[str, ...] = ()  # columns that may be missing or empty
+    key: str | None = None  # the id column, unique within the table
+    vocab: tuple[tuple[str, str], ...] = ()  # (column, taxonomy dimension)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+CELL = (("priority", "priorities"), ("challenge", "challenges"), ("function", "functions"))
+OVERRIDES = ("label", "name", "country", "link", "note")
+
+TABLES: dict[str, TableSpec] = {
+    "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note",), "id", CELL),
+    "examples": TableSpec(("id", "name"), ("country", "link", "note"), "id"),
+    "cell_examples": TableSpec(("priority", "challenge", "function", "example"), OVERRIDES, vocab=CELL),
+    "recommendations": TableSpec(("id", "area", "title"), ("note",), "id", (("area", "areas"),)),
+    "table5_actions": TableSpec(("recommendation", "function"), ("action", "text", "note"),
+                                vocab=(("function", "functions"),)),
+    "table5_examples": TableSpec(("recommendation", "function", "example"), OVERRIDES,
+                                 vocab=(("function", "functions"),)),
+}
+# Columns the format requires to exist even though a row may leave them empty.
+ALWAYS_PRESENT = {"examples": ("country", "link")}
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+def find_workbook(sources: Path) -> Path | None:
+    """The workbook to read tables from, if sources/ holds one instead of CSV files."""
+    books = sorted(p for p in sources.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES
+                   and not p.name.startswith(("~$", ".~lock")))
+    csvs = [name for name in TABLES if (sources / f"{name}.csv").exists()]
+    if len(books) > 1:
+        raise SourceError(Origin(display_path(sources)),
+                          "more than one workbook (" + ", ".join(b.name for b in books) + "); keep one")
+    if books and csvs:
+        raise SourceError(Origin(display_path(books[0])),
+                          f"both this workbook and CSV tables ({csvs[0]}.csv, ...) are in {display_path(sources)}; "
+                          "keep one of them")
+    return books[0] if books else None
+
+
+def read_tables(sources: Path, workbook: Path | None = None) -> dict[str, Table]:
+    workbook = workbook or find_workbook(sources)
+    if workbook is None:
+        return {name: read_csv(sources / f"{name}.csv") for name in TABLES}
+    sheets = read_workbook(workbook)
+    missing = [name for name in TABLES if name not in sheets]
+    if missing:
+        raise SourceError(Origin(display_path(workbook)),
+                          f"no sheet named '{missing[0]}' (found: {', '.join(sheets) or 'none'})")
+    return {name: sheets[name] for name in TABLES}
+
+
+def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Term]]) -> None:
+    header = table.origin.at(row=1)
+    for col in spec.required + ALWAYS_PRESENT.get(table.name, ()):
+        if col not in table.columns:
+            raise SourceError(header, f"missing column '{col}' (expected: {', '.join(spec.columns)})")
+    for col in table.columns:
+        if col not in spec.columns:
+            raise SourceError(header, f"unknown column '{col}' (expected: {', '.join(spec.columns)})")
+    seen: dict[str, Row] = {}
+    for row in table.rows:
+        for col in spec.required:
+            if not row[col]:
+                raise SourceError(row.where(col), "empty, but this column is required")
+        for col, dimension in spec.vocab:
+            allowed = vocab[dimension]
+            if row[col] not in allowed:
+                raise SourceError(row.where(col), f"unknown value '{row[col]}' "
+                                                  f"(expected one of: {', '.join(allowed)})")
+        if spec.key:
+            key = row[spec.key]
+            if not SLUG.match(key):
+                raise SourceError(row.where(spec.key), f"'{key}' is not a valid id "
+                                  "(lower-case letters, digits and single hyphens)")
+            if key in seen:
+                raise SourceError(row.where(spec.key),
+                                  f"duplicate id '{key}' (first used at {seen[key].origin})")
+            seen[key] = row
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+
+def need(doc: YamlDoc, data: dict, key: str, path: str, kind=str):
+    """A required value of a YAML mapping, of the given type."""
+    full = f"{path}.{key}" if path else key
+    if not isinstance(data, dict) or key not in data or data[key] in (None, ""):
+        where = doc.at(path) if path else doc.origin
+        raise SourceError(where, f"missing required key '{full}'")
+    value = data[key]
+    if kind is dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise SourceError(doc.at(full), f"'{full}': '{value}' is not a date (YYYY-MM-DD)") from None
+    if kind is str and isinstance(value, (int, float)):
+        return str(value)
+    if not isinstance(value, kind):
+        raise SourceError(doc.at(full), f"'{full}' must be a {_KIND_NAMES.get(kind, kind.__name__)}")
+    return value.strip() if isinstance(value, str) else value
+
+
+def opt(data: dict, key: str, default=""):
+    value = data.get(key, default) if isinstance(data, dict) else default
+    if value is None:
+        return default
+    return value.strip() if isinstance(value, str) else value
+
+
+_KIND_NAMES = {list: "list", dict: "mapping", str: "text"}
+
+
+def load_taxonomy(doc: YamlDoc) -> Taxonomy:
+    def terms(key: str) -> tuple[Term, ...]:
+        items = need(doc, doc.data, key, "", list)
+        out, seen = [], set()
+        for i, item in enumerate(items):
+            path = f"{key}[{i}]"
+            term_id = need(doc, item, "id", path)
+            if not SLUG.match(term_id) or term_id in seen:
+                raise SourceError(doc.at(f"{path}.id"), f"'{term_id}' is not a unique valid id")
+            seen.add(term_id)
+            out.append(Term(term_id, need(doc, item, "label", path), i, doc.at(path),
+                            opt(item, "table_title"), opt(item, "section_title")))
+        return tuple(out)
+
+    if not isinstance(doc.data, dict):
+        raise SourceError(doc.origin, "expected a mapping with priorities, challenges, functions")
+    return Taxonomy(terms("priorities"), terms("challenges"), terms("functions"), terms("recommendation_areas"))
+
+
+def load_document(doc: YamlDoc) -> Document:
+    d = doc.data
+    if not isinstance(d, dict):
+        raise SourceError(doc.origin, "expected a mapping of keys to values")
+    edition = need(doc, d, "edition", "", dict)
+    authors = tuple(Author(need(doc, a, "name", f"authors[{i}]"), opt(a, "affiliation"))
+                    for i, a in enumerate(need(doc, d, "authors", "", list)))
+    return Document(
+        title=need(doc, d, "title", ""), subtitle=opt(d, "subtitle"), series=opt(d, "series"),
+        running_header=need(doc, d, "running_header", ""), language=need(doc, d, "language", ""),
+        edition_id=need(doc, edition, "id", "edition"),
+        edition_date=need(doc, edition, "date", "edition", dt.date),
+        authors=authors, initiative=opt(d, "initiative"), disclaimer=opt(d, "disclaimer"),
+        copyright=opt(d, "copyright"), subject=opt(d, "subject"),
+        keywords=tuple(str(k) for k in opt(d, "keywords", []) or ()), origin=doc.origin)
+
+
+def load_event(doc: YamlDoc) -> Event:
+    d = doc.data
+    if not isinstance(d, dict):
+        raise SourceError(doc.origin, "expected a mapping of keys to values")
+    start = need(doc, d, "start_date", "", dt.date)
+    end = need(doc, d, "end_date", "", dt.date)
+    if end < start:
+        raise SourceError(doc.at("end_date"), f"'end_date' {end} is before 'start_date' {start}")
+    return Event(
+        name=need(doc, d, "name", ""), organisers=tuple(map(str, opt(d, "organisers", []) or ())),
+        venue=opt(d, "venue"), city=opt(d, "city"), country=opt(d, "country"),
+        start_date=start, end_date=end, feedback_intro=opt(d, "feedback_intro"),
+        feedback_questions=tuple(str(q).strip() for q in need(doc, d, "feedback_questions", "", list)),
+        respondent_types=tuple(str(q).strip() for q in opt(d, "respondent_types", []) or ()),
+        origin=doc.origin)
+
+
+def load_references(doc: YamlDoc) -> list[Reference]:
+    if not isinstance(doc.data, list):
+        raise SourceError(doc.origin, "expected a list of references")
+    out, seen = [], {}
+    for i, item in enumerate(doc.data):
+        path = f"[{i}]"
+        ref_id = need(doc, item, "id", path)
+        if ref_id in seen:
+            raise SourceError(doc.at(f"{path}.id"), f"duplicate id '{ref_id}' (first at {seen[ref_id]})")
+        seen[ref_id] = doc.at(path)
+        out.append(Reference(ref_id, need(doc, item, "author", path), str(need(doc, item, "year", path)),
+                             need(doc, item, "title", path), doc.at(path), opt(item, "publisher"),
+                             opt(item, "identifier"), opt(item, "url")))
+    return out
+
+
+FIGURE_KEYS = {"id", "kind", "caption", "source", "alt"}
+
+
+def load_figures(doc: YamlDoc) -> list[Figure]:
+    if not isinstance(doc.data, list):
+        raise SourceError(doc.origin, "expected a list of figures")
+    out, seen = [], set()
+    for i, item in enumerate(doc.data):
+        path = f"[{i}]"
+        fig_id = need(doc, item, "id", path)
+        if fig_id in seen:
+            raise SourceError(doc.at(f"{path}.id"), f"duplicate figure id '{fig_id}'")
+        seen.add(fig_id)
+        data = {k: v for k, v in item.items() if k not in FIGURE_KEYS}
+        out.append(Figure(fig_id, need(doc, item, "kind", path), need(doc, item, "caption", path),
+                          opt(item, "source"), need(doc, item, "alt", path), data, doc.at(path)))
+    return out
+
+
+def load_sections(text_dir: Path) -> list[Section]:
+    if not text_dir.is_dir():
+        raise SourceError(Origin(display_path(text_dir)), "folder not found (the narrative, one .md per section)")
+    out, seen = [], {}
+    for path in sorted(text_dir.glob("*.md")):
+        md = read_markdown(path)
+        meta_doc = YamlDoc(md.meta, md.meta_lines, md.origin)
+        sec_id = need(meta_doc, md.meta, "id", "")
+        if sec_id in seen:
+            raise SourceError(meta_doc.at("id"), f"duplicate section id '{sec_id}' (also in {seen[sec_id]})")
+        seen[sec_id] = md.origin.file
+        level = md.meta.get("level", 1)
+        if level not in (1, 2, 3):
+            raise SourceError(meta_doc.at("level"), f"'level' must be 1, 2 or 3, not {level!r}")
+        out.append(Section(sec_id, need(meta_doc, md.meta, "title", ""), level, md.body,
+                           md.origin.at(line=md.body_line), bool(md.meta.get("toc", True))))
+    if not out:
+        raise SourceError(Origin(display_path(text_dir)), "no .md files (the narrative, one per section)")
+    return out
+
+
+# -- the whole toolkit ---------------------------------------------------------------------------
+
+def _citation_fields(row: Row) -> dict:
+    return dict(example=row["example"], origin=row.origin, label=row["label"], name=row["name"],
+                country=row["country"], link=row["link"], note=row["note"])
+
+
+def load(sources: Path | str = "sources", workbook: Path | str | None = None) -> Toolkit:
+    """Read every source file under `sources` into one Toolkit (or raise SourceError)."""
+    sources = Path(sources)
+    if not sources.is_dir():
+        raise SourceError(Origin(display_path(sources)), "sources folder not found")
+    taxonomy = load_taxonomy(read_yaml(sources / "taxonomy.yaml"))
+    vocab = {dim: {t.id: t for t in getattr(taxonomy, dim)}
+             for dim in ("priorities", "challenges", "functions", "areas")}
+    tables = read_tables(sources, Path(workbook) if workbook else None)
+    for name, spec in TABLES.items():
+        validate_table(tables[name], spec, vocab)
+    for row in tables["table5_actions"].rows:
+        if not row["action"] and not row["text"]:
+            raise SourceError(row.where("text"), "empty: give the action's id, its text as printed, or both")
+
+    t = tables
+    toolkit = Toolkit(
+        taxonomy=taxonomy,
+        actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"])
+                 for r in t["actions"].rows],
+        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"])
+                  for r in t["examples"].rows],
+        cell_examples=[CellExample(priority=r["priority"], challenge=r["challenge"], function=r["function"],
+                                   **_citation_fields(r)) for r in t["cell_examples"].rows],
+        recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"])
+                         for n, r in enumerate(t["recommendations"].rows, start=1)],
+        table5_actions=[Table5Action(r["recommendation"], r["function"], r["action"], r["text"], r.origin,
+                                     r["note"]) for r in t["table5_actions"].rows],
+        table5_examples=[Table5Example(recommendation=r["recommendation"], function=r["function"],
+                                       **_citation_fields(r)) for r in t["table5_examples"].rows],
+        sections=load_sections(sources / "text"),
+        figures=load_figures(read_yaml(sources / "figures.yaml")),
+        references=load_references(read_yaml(sources / "references.yaml")),
+        document=load_document(read_yaml(sources / "document.yaml")),
+        event=load_event(read_yaml(sources / "event.yaml")),
+    )
+    toolkit.source_files = sorted({tab.origin.file for tab in t.values()})
+    return toolkit

@@ -1,0 +1,366 @@
+"""The typed model of the toolkit: one Toolkit holding every record, each with its Origin.
+
+Readers produce rows, `load` turns them into these records, checks and renderers only ever see these.
+Nothing here reads a file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .errors import Origin
+
+NONE_PRINTED = "-"  # in an override column: "this place printed no value"
+DEFAULT_LABEL = "Example:"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a dimension: a thematic priority, strategic challenge, cluster function or area."""
+
+    id: str
+    label: str
+    order: int
+    origin: Origin
+    table_title: str = ""
+    section_title: str = ""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    priorities: tuple[Term, ...]
+    challenges: tuple[Term, ...]
+    functions: tuple[Term, ...]
+    areas: tuple[Term, ...]
+
+    def term(self, dimension: str, term_id: str) -> Term:
+        return next(t for t in getattr(self, dimension) if t.id == term_id)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    priority: str
+    challenge: str
+    function: str
+    text: str
+    origin: Origin
+    note: str = ""
+
+    @property
+    def cell(self) -> tuple[str, str, str]:
+        return (self.priority, self.challenge, self.function)
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    name: str
+    country: str
+    link: str
+    origin: Origin
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PrintedExample:
+    """An example as one place of the paper shows it (after applying that place's overrides)."""
+
+    example: Example | None
+    example_id: str
+    label: str
+    name: str
+    country: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An example cited at one place (a cell of Tables 2-4 or of Table 5).
+
+    `name`, `country`, `link`, `label` hold what this place printed only where it differs from the
+    example's record; empty means "as the record", NONE_PRINTED means "printed without one".
+    """
+
+    example: str
+    origin: Origin
+    label: str = ""
+    name: str = ""
+    country: str = ""
+    link: str = ""
+    note: str = ""
+
+    def overrides(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("name", "country", "link") if getattr(self, k)}
+
+    def printed(self, record: Example | None) -> PrintedExample:
+        def pick(key: str) -> str:
+            own = getattr(self, key)
+            if own == NONE_PRINTED:
+                return ""
+            return own or (getattr(record, key) if record else "")
+
+        return PrintedExample(record, self.example, self.label or DEFAULT_LABEL,
+                              pick("name"), pick("country"), pick("link"))
+
+
+@dataclass(frozen=True)
+class CellExample(Citation):
+    priority: str = ""
+    challenge: str = ""
+    function: str = ""
+
+    @property
+    def cell(self) -> tuple[str, str, str]:
+        return (self.priority, self.challenge, self.function)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    area: str
+    title: str
+    number: int
+    origin: Origin
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table5Action:
+    recommendation: str
+    function: str
+    action: str  # id of the Tables 2-4 action it repeats, or ""
+    text: str  # as printed in Table 5, or "" for "the action's own text"
+    origin: Origin
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table5Example(Citation):
+    recommendation: str = ""
+    function: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    level: int
+    body: str  # Markdown
+    origin: Origin  # the file, line = first line of the body
+    toc: bool = True
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    kind: str
+    caption: str
+    source: str
+    alt: str
+    data: dict
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    author: str
+    year: str
+    title: str
+    origin: Origin
+    publisher: str = ""
+    identifier: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    subtitle: str
+    series: str
+    running_header: str
+    language: str
+    edition_id: str
+    edition_date: dt.date
+    authors: tuple[Author, ...]
+    initiative: str
+    disclaimer: str
+    copyright: str
+    subject: str
+    keywords: tuple[str, ...]
+    origin: Origin
+
+    @property
+    def source_date_epoch(self) -> int:
+        """Seconds since 1970 at midnight UTC of the edition date: the timestamp of every output."""
+        midnight = dt.datetime.combine(self.edition_date, dt.time(), tzinfo=dt.timezone.utc)
+        return int(midnight.timestamp())
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    organisers: tuple[str, ...]
+    venue: str
+    city: str
+    country: str
+    start_date: dt.date
+    end_date: dt.date
+    feedback_intro: str
+    feedback_questions: tuple[str, ...]
+    respondent_types: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of Tables 2-4 with what it shows, in printed order."""
+
+    priority: Term
+    challenge: Term
+    function: Term
+    actions: tuple[Action, ...]
+    examples: tuple[PrintedExample, ...]
+
+
+@dataclass(frozen=True)
+class Table5Cell:
+    recommendation: Recommendation
+    function: Term
+    actions: tuple[str, ...]  # action texts as printed
+    examples: tuple[PrintedExample, ...]
+
+
+@dataclass
+class Toolkit:
+    """The whole toolkit. Lists keep source order; lookups are derived once."""
+
+    taxonomy: Taxonomy
+    actions: list[Action]
+    examples: list[Example]
+    cell_examples: list[CellExample]
+    recommendations: list[Recommendation]
+    table5_actions: list[Table5Action]
+    table5_examples: list[Table5Example]
+    sections: list[Section]
+    figures: list[Figure]
+    references: list[Reference]
+    document: Document
+    event: Event
+    source_files: list[str] = field(default_factory=list)
+
+    # -- lookups -------------------------------------------------------------------------------
+    @cached_property
+    def example_by_id(self) -> dict[str, Example]:
+        return {e.id: e for e in self.examples}
+
+    @cached_property
+    def action_by_id(self) -> dict[str, Action]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def _actions_by_cell(self) -> dict[tuple, list[Action]]:
+        out: dict[tuple, list[Action]] = {}
+        for a in self.actions:
+            out.setdefault(a.cell, []).append(a)
+        return out
+
+    @cached_property
+    def _examples_by_cell(self) -> dict[tuple, list[CellExample]]:
+        out: dict[tuple, list[CellExample]] = {}
+        for c in self.cell_examples:
+            out.setdefault(c.cell, []).append(c)
+        return out
+
+    def cell(self, priority: str, challenge: str, function: str) -> Cell:
+        key = (priority, challenge, function)
+        tx = self.taxonomy
+        return Cell(
+            tx.term("priorities", priority), tx.term("challenges", challenge),
+            tx.term("functions", function),
+            tuple(self._actions_by_cell.get(key, ())),
+            tuple(c.printed(self.example_by_id.get(c.example)) for c in self._examples_by_cell.get(key, ())),
+        )
+
+    def cells(self, priority: str | None = None):
+        """Every cell of Tables 2-4 in table order (priority, challenge, function)."""
+        for p in self.taxonomy.priorities:
+            if priority and p.id != priority:
+                continue
+            for c in self.taxonomy.challenges:
+                for f in self.taxonomy.functions:
+                    yield self.cell(p.id, c.id, f.id)
+
+    def table5_action_text(self, row: Table5Action) -> str:
+        if row.text:
+            return row.text
+        action = self.action_by_id.get(row.action)
+        return action.text if action else ""
+
+    def table5_cell(self, recommendation: str, function: str) -> Table5Cell:
+        rec = next(r for r in self.recommendations if r.id == recommendation)
+        return Table5Cell(
+            rec, self.taxonomy.term("functions", function),
+            tuple(self.table5_action_text(a) for a in self.table5_actions
+                  if a.recommendation == recommendation and a.function == function),
+            tuple(e.printed(self.example_by_id.get(e.example)) for e in self.table5_examples
+                  if e.recommendation == recommendation and e.function == function),
+        )
+
+    def recommendations_in(self, area: str) -> list[Recommendation]:
+        return [r for r in self.recommendations if r.area == area]
+
+    def recommendations_for_actions(self, action_ids: set[str]) -> list[Recommendation]:
+        """The recommendations whose Table 5 cells repeat any of these actions (by id or wording)."""
+        texts = {normalise_text(self.action_by_id[a].text) for a in action_ids if a in self.action_by_id}
+        hit = {r.recommendation for r in self.table5_actions
+               if r.action in action_ids or normalise_text(self.table5_action_text(r)) in texts}
+        return [r for r in self.recommendations if r.id in hit]
+
+    def cells_of_example(self, example_id: str) -> list[CellExample]:
+        return [c for c in self.cell_examples if c.example == example_id]
+
+    def table5_of_example(self, example_id: str) -> list[Table5Example]:
+        return [c for c in self.table5_examples if c.example == example_id]
+
+    @cached_property
+    def figure_numbers(self) -> dict[str, int]:
+        """Figures are numbered in the order the prose places them."""
+        return {fid: n for n, fid in enumerate(placed_ids(self.sections, "figure"), start=1)}
+
+    @cached_property
+    def table_numbers(self) -> dict[str, int]:
+        return {tid: n for n, tid in enumerate(placed_ids(self.sections, "table"), start=1)}
+
+    @cached_property
+    def reference_by_id(self) -> dict[str, Reference]:
+        return {r.id: r for r in self.references}
+
+
+def placed_ids(sections: list[Section], kind: str) -> list[str]:
+    """Ids of the figures or tables placed by `{kind:id}` paragraphs, in reading order."""
+    out = []
+    prefix = "{" + kind + ":"
+    for section in sections:
+        for line in section.body.splitlines():
+            line = line.strip()
+            if line.startswith(prefix) and line.endswith("}"):
+                out.append(line[len(prefix):-1].strip())
+    return out
+
+
+def normalise_text(text: str) -> str:
+    """Wording for comparison: case kept, whitespace and line-end hyphenation ignored."""
+    import re
+
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r" ?- ?", "-", text)  # "start -up", "inter- regional": hyphenation, not wording
+    return text.rstrip(".").strip()

@@ -1,0 +1,89 @@
+"""What every builder shares: the Jinja environment, the locked-down URL fetcher, PDF writing.
+
+Rules that hold for every output:
+- templates autoescape and fail on an undefined name (a typo in a template is an error, not a blank);
+- WeasyPrint may read only the project's own templates/ and the build's own folder, never the network;
+- PDFs are reproducible: timestamps come from the edition date (SOURCE_DATE_EPOCH), fonts are bundled.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..errors import PipelineError
+from ..paths import TEMPLATES
+
+
+class AssetError(PipelineError):
+    """A template or a source asked WeasyPrint for something outside the project's own assets."""
+
+
+def jinja_env(*folders: Path, **globals_):
+    """A Jinja environment over templates/<folders>, autoescaped (HTML and XML), strict about undefined."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(TEMPLATES / f) for f in folders] + [str(TEMPLATES)]),
+        autoescape=True,  # every output is HTML/XML/SVG: escape always, whatever the file suffix
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    return env
+
+
+def asset_fetcher(*allowed_roots: Path, source: str = "template"):
+    """A WeasyPrint url_fetcher that serves files under `allowed_roots` and refuses everything else.
+
+    Refusal raises a fatal error so the build stops with a message naming the offending URL, rather than
+    silently printing a PDF without the asset (or fetching from the network).
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = [Path(r).resolve() for r in (TEMPLATES, *allowed_roots)]
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class ProjectAssetsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            raise Refused(f"{source} asks for '{url}', which is not one of the project's own assets "
+                          "(only files under templates/ and the output folder are allowed)")
+
+    return ProjectAssetsOnly(allowed_protocols=("file", "data"))
+
+
+def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: tuple[Path, ...] = (),
+               variant: str | None = "pdf/ua-1") -> bytes:
+    """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
+    fetcher = asset_fetcher(base_dir, *allowed, source=source)
+    try:
+        document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
+        options = {"pdf_variant": variant} if variant else {}
+        return document.write_pdf(**options, uncompressed_pdf=False)
+    except FatalURLFetchingError as exc:
+        raise AssetError(str(exc)) from None
+
+
+def font_face_css() -> str:
+    """@font-face rules for the bundled Open Sans, as file URLs (usable from any output folder)."""
+    faces = [("Regular", 400, "normal"), ("Italic", 400, "italic"), ("Semibold", 600, "normal"),
+             ("SemiboldItalic", 600, "italic"), ("Bold", 700, "normal"), ("BoldItalic", 700, "italic")]
+    fonts = TEMPLATES / "fonts"
+    return "\n".join(
+        f"@font-face {{ font-family: 'Open Sans'; font-weight: {w}; font-style: {s}; "
+        f"src: url('{(fonts / f'OpenSans-{n}.ttf').as_uri()}'); }}" for n, w, s in faces)

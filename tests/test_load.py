@@ -1,0 +1,177 @@
+"""The loader: the shipped 2021 edition as a model, noise normalised, bad input refused in one line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.errors import SourceError
+from pipeline.load import load
+
+from .conftest import PROJECT, edit
+
+# What the 2021 paper prints in Tables 2-4 (counted in the seed text; see sources/TRANSCRIPTION.md).
+PRINTED_ACTIONS = 40  # three cells print two or three action paragraphs
+PRINTED_EXAMPLES_IN_TABLES_2_4 = 46  # distinct examples (10 more appear only in Table 5)
+PRINTED_CITATIONS_IN_TABLES_2_4 = 58  # 56 "Example:" lines, one of which names three examples
+
+
+def test_matrix_has_36_cells_each_with_an_action_and_an_example(shipped):
+    cells = list(shipped.cells())
+    assert len(cells) == 36
+    for cell in cells:
+        where = f"{cell.priority.id}/{cell.challenge.id}/{cell.function.id}"
+        assert cell.actions, f"no action in {where}"
+        assert cell.examples, f"no example in {where}"
+
+
+def test_counts_equal_what_the_paper_prints(shipped):
+    assert len(shipped.actions) == PRINTED_ACTIONS
+    in_tables = {c.example for c in shipped.cell_examples}
+    assert len(in_tables) == PRINTED_EXAMPLES_IN_TABLES_2_4
+    assert len(shipped.cell_examples) == PRINTED_CITATIONS_IN_TABLES_2_4
+    assert len(shipped.recommendations) == 15
+    assert [len(shipped.recommendations_in(a.id)) for a in shipped.taxonomy.areas] == [5, 5, 5]
+    assert len(shipped.figures) == 7
+    assert len(shipped.references) == 7
+
+
+def test_every_example_has_a_country_and_a_link(shipped):
+    for example in shipped.examples:
+        assert example.country, example.id
+        assert example.link.startswith(("http://", "https://")), example.id
+
+
+def test_an_example_in_several_cells_is_one_record(shipped):
+    saxony = shipped.example_by_id["innovation-clusters-saxony"]
+    cells = shipped.cells_of_example(saxony.id)
+    assert {c.cell for c in cells} == {("green", "value-chains", "intelligence"),
+                                       ("green", "value-chains", "business-services")}
+    assert [e.id for e in shipped.examples].count(saxony.id) == 1
+
+
+def test_records_know_where_they_came_from(shipped):
+    action = shipped.actions[0]
+    assert action.origin.file.endswith("actions.csv") and action.origin.row == 2
+    assert str(shipped.examples[2].origin).endswith("examples.csv:4")
+    intro = shipped.sections[0]
+    assert intro.origin.file.endswith("01-introduction.md") and intro.origin.line > 1
+
+
+def test_document_and_event_metadata(shipped):
+    assert shipped.document.title.startswith("Leveraging clusters for a green, digital and resilient EU economy")
+    assert [a.name for a in shipped.document.authors] == [
+        "Lucas Porsch", "Madalina Nunu", "Pierre Hausemer", "James Wilson"]
+    assert shipped.document.edition_date.isoformat() == "2021-11-22"
+    assert shipped.event.city == "Saint-Ouen"
+    assert len(shipped.event.feedback_questions) == 5
+
+
+def test_noise_is_normalised(sources):
+    path = sources / "examples.csv"
+    text = path.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    first = first.replace("Brussels", "\u00a0 Brussels", 1)
+    noisy = "\ufeff" + "\r\n".join([header, first] + rest.split("\n")) + "\r\n,,,,\r\n,,,,\r\n"
+    path.write_bytes(noisy.encode("utf-8"))
+    toolkit = load(sources)
+    assert toolkit.examples[0].name.startswith("Brussels")
+    assert len(toolkit.examples) == len(load(PROJECT / "sources").examples)
+
+
+def _error(sources, **kwargs) -> str:
+    with pytest.raises(SourceError) as info:
+        load(sources, **kwargs)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_unknown_taxonomy_value_names_file_row_column_and_choices(sources):
+    edit(sources / "actions.csv", "\ngreen-skills-intelligence-1,green,", "\ngreen-skills-intelligence-1,gren,")
+    message = _error(sources)
+    assert "actions.csv:" in message
+    assert "column 'priority': unknown value 'gren' (expected one of: green, digital, resilience)" in message
+
+
+def test_missing_file(sources):
+    (sources / "examples.csv").unlink()
+    assert _error(sources).endswith("examples.csv: file not found")
+
+
+def test_missing_and_unknown_columns(sources):
+    edit(sources / "actions.csv", "id,priority,challenge,function,text", "id,priority,challenge,function,txt")
+    message = _error(sources)
+    assert "actions.csv:1:" in message and "unknown column 'txt'" in message or "missing column 'text'" in message
+
+
+def test_unknown_column(sources):
+    path = sources / "recommendations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",colour"] + [l + "," for l in lines[1:]]) + "\n", encoding="utf-8")
+    assert "recommendations.csv:1: unknown column 'colour'" in _error(sources)
+
+
+def test_duplicate_id_names_both_rows(sources):
+    path = sources / "examples.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    message = _error(sources)
+    assert f"examples.csv:{len(lines) + 1}: column 'id': duplicate id" in message
+    assert "first used at" in message and "examples.csv:2" in message
+
+
+def test_empty_required_field(sources):
+    path = sources / "actions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    parts = lines[3].split(",")
+    parts[2] = ""
+    lines[3] = ",".join(parts)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "actions.csv:4: column 'challenge': empty, but this column is required" in _error(sources)
+
+
+def test_malformed_yaml_names_its_line(sources):
+    path = sources / "event.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "name: [unclosed")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _error(sources)
+    assert "event.yaml:" in message and "malformed YAML" in message
+    line = int(message.split("event.yaml:")[1].split(":")[0].split(" ")[0])
+    assert 3 <= line <= 5
+
+
+def test_non_utf8_file(sources):
+    path = sources / "examples.csv"
+    path.write_bytes(path.read_bytes().replace("Łódź".encode(), b"") + "Skellefte\u00e5".encode("latin-1"))
+    message = _error(sources)
+    assert "examples.csv:" in message and "not UTF-8" in message
+
+
+def test_bad_date(sources):
+    edit(sources / "event.yaml", "2021-11-23", "23/11/2021")
+    assert "event.yaml:" in _error(sources) and "not a date" in _error(sources)
+
+
+def test_workbook_with_a_missing_sheet(sources, tmp_path):
+    from openpyxl import load_workbook
+
+    from pipeline.workbook import write_workbook
+
+    book = write_workbook(sources, tmp_path / "toolkit.xlsx")
+    wb = load_workbook(book)
+    del wb["examples"]
+    wb.save(book)
+    assert "toolkit.xlsx: no sheet named 'examples'" in _error(sources, workbook=book)
+
+
+def test_bad_input_gives_one_line_and_exit_2_from_the_command_line(sources):
+    edit(sources / "actions.csv", ",green,skills,", ",green,skils,")
+    run = subprocess.run([sys.executable, "-m", "invoke", "check", "--sources", str(sources)],
+                         cwd=PROJECT, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = [l for l in run.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "unknown value 'skils'" in lines[0]
