@@ -81,3 +81,16 @@ def watch(c, sources=SOURCES):
 
     with user_errors():
         watch_loop(Path(sources), lambda: build_command(Path(sources), available_builders(), {}))
+
+
+@task(help={"runs": "runs per figure; medians are reported (default 3)"})
+def bench(c, runs=3):
+    """Measure full/no-op/one-edit builds, check (shipped and 10,000 examples), 1,000 roadmaps, memory."""
+    import json
+
+    from pipeline.bench import run_bench
+
+    with user_errors():
+        results = run_bench(int(runs))
+    print(json.dumps(results, indent=2, sort_keys=True))
+    print("wrote output/bench.json")

@@ -103,6 +103,12 @@ def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
     return any(not (out / o).exists() for o in target.outputs)
 
 
+def remove_leftovers(out: Path) -> None:
+    """Temporary files of a build that was killed before it could rename them (we hold the lock)."""
+    for tmp in out.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 # -- the workers ---------------------------------------------------------------------------------
 
 _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: workers inherit it
@@ -155,6 +161,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
     started = time.perf_counter()
     summary = Summary()
     with BuildLock(out):
+        remove_leftovers(out)
         manifest = read_manifest(out)
         prints = {t.id: fingerprint(t, __version__) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]

@@ -1,0 +1,129 @@
+"""`invoke bench`: the figures we quote, measured on this machine, medians over several runs.
+
+Whole-command figures run `invoke` in a child process, as a user would, and read the child's peak
+memory (ru_maxrss, which includes the pool workers it waited for) from os.wait4.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .outputs import atomic_write_text
+from .paths import PROJECT
+
+
+def timed(argv: list[str], cwd: Path = PROJECT) -> tuple[float, str]:
+    """(seconds, stdout) of one child process; raises if it fails."""
+    started = time.perf_counter()
+    run = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    seconds = time.perf_counter() - started
+    if run.returncode:
+        raise RuntimeError(f"{' '.join(argv)} failed: {run.stderr.strip().splitlines()[-1:]}")
+    return seconds, run.stdout
+
+
+def children_peak_mb() -> float:
+    """The largest resident set of any child so far (and of the pool workers each child waited for)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
+def invoke(*args: str) -> list[str]:
+    return [sys.executable, "-m", "invoke", *args]
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def built_count(stdout: str) -> int:
+    match = re.search(r"built (\d+), skipped (\d+)", stdout)
+    return int(match.group(1)) if match else -1
+
+
+def run_bench(runs: int = 3, out: Path = Path("output/bench.json")) -> dict:
+    from .build import available_builders
+
+    results: dict = {"runs": runs, "cores": os.cpu_count(), "builders": available_builders()}
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        sources = work / "sources"
+        shutil.copytree(PROJECT / "sources", sources)
+        full, noop, edit, edited_built = [], [], [], []
+        for i in range(runs):
+            target = work / f"out{i}"
+            full.append(timed(invoke("build", "--sources", str(sources), "--out", str(target)))[0])
+            noop.append(timed(invoke("build", "--sources", str(sources), "--out", str(target)))[0])
+            # Edit one example's name: only the outputs that show it may be rebuilt.
+            examples = sources / "examples.csv"
+            text = examples.read_text(encoding="utf-8")
+            examples.write_text(text.replace("Innovation clusters Saxony", f"Innovation clusters Saxony {i}", 1),
+                                encoding="utf-8")
+            seconds, stdout = timed(invoke("build", "--sources", str(sources), "--out", str(target)))
+            edit.append(seconds), edited_built.append(built_count(stdout))
+            examples.write_text(text, encoding="utf-8")
+        results["full_build_s"] = median(full)
+        results["noop_build_s"] = median(noop)
+        results["one_example_edit_build_s"] = median(edit)
+        results["one_example_edit_targets_rebuilt"] = edited_built[0]
+        results["build_peak_memory_mb"] = children_peak_mb()
+        _, listing = timed(invoke("build", "--sources", str(sources), "--out", str(work / "out0"),
+                                     "--force"))
+        results["targets_total"] = built_count(listing)
+
+        checks = []
+        for _ in range(runs):
+            checks.append(timed(invoke("check", "--sources", str(sources)), cwd=work)[0])
+        results["check_shipped_s"] = median(checks)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    results.update(_in_process_figures(runs))
+    results["peak_memory_mb"] = children_peak_mb()
+    atomic_write_text(out, json.dumps(results, indent=2, sort_keys=True))
+    return results
+
+
+def _in_process_figures(runs: int) -> dict:
+    """Figures measured by the builders' own bench functions (each in a fresh child process)."""
+    figures: dict = {}
+    probes = {
+        "check_synthetic_10k_s": "pipeline.checks.bench:bench_check",
+        "paper_build_and_floor_s": "pipeline.render.paper:bench_paper",
+        "handouts_s": "pipeline.render.handouts:bench_handouts",
+        "roadmaps_1000": "pipeline.render.roadmaps:bench_roadmaps",
+    }
+    for name, entry in probes.items():
+        module, function = entry.split(":")
+        code = f"import json; from {module} import {function} as f; print(json.dumps(f()))"
+        values = []
+        for _ in range(1 if name == "roadmaps_1000" else runs):
+            try:
+                _, stdout = timed([sys.executable, "-c", code])
+                values.append(json.loads(stdout.strip().splitlines()[-1]))
+            except Exception as exc:  # a builder without a bench function is reported, not fatal
+                figures[name] = f"unavailable: {exc}"
+                break
+        else:
+            figures[name] = values[0] if len(values) == 1 else _median_of(values)
+    return figures
+
+
+def _median_of(values: list):
+    first = values[0]
+    if isinstance(first, (int, float)):
+        return median(values)
+    if isinstance(first, (list, tuple)):
+        return [median([v[i] for v in values]) for i in range(len(first))]
+    if isinstance(first, dict):
+        return {k: _median_of([v[k] for v in values]) for k in first}
+    return first
