@@ -16,13 +16,15 @@ SOURCES = "sources"
 @task(help={"sources": "folder with the source files (default: sources)",
             "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files",
             "no_waivers": "report every finding as if there were no waivers file",
-            "strict": "also fail (exit 1) on warnings"})
-def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False):
+            "strict": "also fail (exit 1) on warnings",
+            "out": "output folder for check/report.json and report.html (default: output)"})
+def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out="output"):
     """Check the sources for consistency; write output/check/report.{json,html}. Exit 1 on errors."""
     from pipeline.checks.run import check_command
 
     with user_errors():
-        code = check_command(Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict)
+        code = check_command(Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict,
+                             out=Path(out))
     if code:
         raise Exit(code=code)
 
@@ -52,6 +54,77 @@ def test(c, fast=False):
     """Run the test suite (the README's test command runs this)."""
     marker = ' -m "not slow"' if fast else ""
     c.run(f"python -m pytest -n auto -q{marker}", pty=False)
+
+
+# -- one output format at a time ------------------------------------------------------------------
+
+def _render(builders, sources, options=None, force=False, jobs=None, out="output"):
+    from pipeline.build import build_command
+
+    with user_errors():
+        code = build_command(Path(sources), builders, options or {}, force=force,
+                             jobs=int(jobs) if jobs else None, out=Path(out))
+    if code:
+        raise Exit(code=code)
+
+
+RENDER_HELP = {"sources": "folder with the source files (default: sources)",
+               "force": "rebuild even if up to date, and render even if the check finds errors",
+               "out": "output folder (default: output)"}
+
+
+@task(help=RENDER_HELP)
+def paper(c, sources=SOURCES, force=False, out="output"):
+    """The input paper: output/paper/toolkit.pdf (tagged PDF) and output/paper/index.html."""
+    _render(["paper"], sources, force=force, out=out)
+
+
+@task(help=dict(RENDER_HELP, paper="paper size: a4 (default) or letter"))
+def handouts(c, sources=SOURCES, paper="a4", force=False, out="output"):
+    """Event handouts: output/handouts/*.pdf (priority matrices, recommendations, feedback form, cards, phases)."""
+    _render(["handouts"], sources, {"paper": paper}, force=force, out=out)
+
+
+@task(help=dict(RENDER_HELP, region="the territory, e.g. 'Île-de-France'", country="its country (name or ISO code)",
+                priority="thematic priority id(s), comma-separated (green, digital, resilience)",
+                challenge="strategic challenge id(s), comma-separated",
+                function="cluster function id(s), comma-separated (default: all three)"))
+def roadmap(c, region, country, priority, challenge, function=None, sources=SOURCES, force=False, out="output"):
+    """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3."""
+    from pipeline.gate import load_checked
+    from pipeline.render.roadmaps import roadmap_command
+
+    with user_errors():
+        toolkit = load_checked(Path(sources), force=force, out=Path(out))
+        path = roadmap_command(toolkit, region=region, country=country, priorities=priority,
+                               challenges=challenge, functions=function, out=Path(out))
+    print(f"wrote {path}")
+
+
+@task(help=dict(RENDER_HELP, regions="CSV of regions (region, country, priorities, challenges, contact)",
+                jobs="worker processes (default: one per core)"))
+def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force=False, out="output"):
+    """One Word roadmap per row of a regions CSV, in parallel, with progress."""
+    _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out)
+
+
+@task(positional=["paths"], help={"paths": "filled roadmaps: .docx files, folders or globs (several: separate with commas)",
+            "out": "output folder (default: output)", "sources": "folder with the source files"})
+def harvest(c, paths, sources=SOURCES, out="output"):
+    """Read filled roadmaps back: new examples and actions for review in output/harvest/harvest.xlsx."""
+    from pipeline.harvest import harvest_command
+
+    with user_errors():
+        code = harvest_command([p.strip() for p in paths.split(",") if p.strip()],
+                               sources=Path(sources), out=Path(out))
+    if code:
+        raise Exit(code=code)
+
+
+@task(help=RENDER_HELP)
+def site(c, sources=SOURCES, force=False, out="output"):
+    """The web toolkit: output/site/ (static, searchable, works from file://)."""
+    _render(["site"], sources, force=force, out=out)
 
 
 # -- the whole build (issue 8) -------------------------------------------------------------------

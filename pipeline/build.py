@@ -213,7 +213,7 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     """
     from .gate import load_checked
 
-    toolkit = load_checked(sources, force=force, workbook=workbook)
+    toolkit = load_checked(sources, force=force, workbook=workbook, out=out)
     targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs,
                           title=" + ".join(builders))

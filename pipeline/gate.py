@@ -7,7 +7,8 @@ from .load import load
 from .model import Toolkit
 
 
-def load_checked(sources: Path | str = "sources", *, force: bool = False, workbook=None) -> Toolkit:
+def load_checked(sources: Path | str = "sources", *, force: bool = False, workbook=None,
+                 out: Path | str = "output") -> Toolkit:
     """The toolkit, after the consistency check passed (or `force` said to render anyway).
 
     Raises PipelineError (exit 2) naming the number of errors and the report to read.
@@ -15,5 +16,5 @@ def load_checked(sources: Path | str = "sources", *, force: bool = False, workbo
     toolkit = load(sources, workbook)
     from .checks.run import refuse_on_errors  # the checker decides; see pipeline/checks/
 
-    refuse_on_errors(toolkit, Path(sources), force=force)
+    refuse_on_errors(toolkit, Path(sources), force=force, out=Path(out))
     return toolkit

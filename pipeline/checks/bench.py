@@ -1,0 +1,81 @@
+"""How fast the checker is on a toolkit far bigger than the paper (ECCP's web tool grows to thousands).
+
+`bench_check()` builds synthetic toolkits in memory (the shipped taxonomy, prose and metadata; N made-up
+examples spread over the 36 cells and Table 5, with realistic names, countries and links, a few
+deliberate slips) and times `run_rules` on each. `invoke bench` runs it in a child process.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import Origin
+from ..model import Action, CellExample, Example, Table5Action, Table5Example, Toolkit
+
+WORDS = ("Cluster", "Green", "Digital", "Hub", "Alliance", "Network", "Valley", "Platform", "Circular",
+         "Energy", "Smart", "Industry", "Innovation", "Agri", "Health", "Mobility", "Maritime", "Textile",
+         "Future", "Transition", "Skills", "Academy", "Forum", "Bio", "Data", "Robotics", "Wood", "Food")
+COUNTRIES = ("Germany", "France", "Italy", "Spain", "Poland", "Sweden", "Finland", "Denmark", "Austria",
+             "Belgium", "Netherlands", "Portugal", "Czechia", "Estonia", "Lithuania", "SI", "IE", "GR", "NO")
+
+
+def synthetic_toolkit(base: Toolkit, n_examples: int, n_links: int | None = None, seed: int = 2021) -> Toolkit:
+    """`base` with `n_examples` made-up examples cited `n_links` times in the 36 cells (default 5 each),
+    30 actions per cell, and Table 5 citing every tenth example."""
+    rng = random.Random(seed)
+    tx = base.taxonomy
+    cells = [(p.id, c.id, f.id) for p in tx.priorities for c in tx.challenges for f in tx.functions]
+    recs = [r.id for r in base.recommendations]
+    n_links = 5 * n_examples if n_links is None else n_links
+    examples, cell_examples, actions, t5_actions, t5_examples = [], [], [], [], []
+    for i in range(n_examples):
+        name = " ".join(rng.sample(WORDS, 3)) + f" {i}"
+        examples.append(Example(f"ex-{i}", name, rng.choice(COUNTRIES), f"https://example-{i}.eu/",
+                                Origin("synthetic/examples.csv", row=i + 2)))
+    for j in range(n_links):  # example j % n cited in a different cell each time
+        cell = cells[(j // n_examples * 7 + j) % len(cells)]
+        cell_examples.append(CellExample(f"ex-{j % n_examples}", Origin("synthetic/cell_examples.csv", row=j + 2),
+                                         priority=cell[0], challenge=cell[1], function=cell[2]))
+    for k in range(30 * len(cells)):
+        cell = cells[k % len(cells)]
+        text = f"Support clusters to {' '.join(rng.sample(WORDS, 5)).lower()} action {k}"
+        actions.append(Action(f"act-{k}", *cell, text, Origin("synthetic/actions.csv", row=k + 2)))
+    for i in range(0, n_examples, 10):
+        a = actions[(i // 10) % len(actions)]
+        rec, row = recs[(i // 10) % len(recs)], i // 10 + 2
+        t5_actions.append(Table5Action(rec, a.function, a.id, "", Origin("synthetic/table5_actions.csv", row=row)))
+        t5_examples.append(Table5Example(f"ex-{i}", Origin("synthetic/table5_examples.csv", row=row),
+                                         recommendation=rec, function=a.function))
+    # the slips the checker exists for: a renamed citation, a near-duplicate, a bad link and country
+    cell_examples[1] = replace(cell_examples[1], name=examples[1].name.upper())
+    twin = examples[2].name
+    initials = "".join(w[0] for w in twin.split() if w.isalpha()).upper()
+    examples[3] = replace(examples[3], name=f"{twin} ({initials})", link="https://exa mple.eu")
+    examples[4] = replace(examples[4], country="Atlantis")
+    return Toolkit(tx, actions, examples, cell_examples, list(base.recommendations), t5_actions, t5_examples,
+                   base.sections, base.figures, base.references, base.document, base.event,
+                   ["synthetic/examples.csv"])
+
+
+def time_check(toolkit: Toolkit) -> tuple[float, int]:
+    from . import run_rules
+
+    started = time.perf_counter()
+    findings = run_rules(toolkit)
+    return time.perf_counter() - started, len(findings)
+
+
+def bench_check(sources: Path | str = "sources", sizes: tuple[int, ...] = (10_000,)) -> dict:
+    """Seconds to check synthetic toolkits of each size, 5 cell citations per example (50,000 links
+    for 10,000 examples), and how many findings each gave."""
+    from ..load import load
+
+    base = load(sources)
+    out = {}
+    for n in sizes:
+        seconds, findings = time_check(synthetic_toolkit(base, n))
+        out[f"examples_{n}_s"] = round(seconds, 3)
+        out[f"examples_{n}_findings"] = findings
+    return out

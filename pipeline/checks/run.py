@@ -1,0 +1,65 @@
+"""The check as a command: load, run the rules, apply the waivers, write the report, pick the exit code.
+
+`invoke check` calls `check_command`; every rendering task calls `refuse_on_errors` first (through
+pipeline/gate.py), so no output is built from sources that contradict themselves unless the user
+says `--force`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import PipelineError
+from ..model import Toolkit
+from ..outputs import atomic_write_text
+from ..report import Report, load_waivers
+from . import all_rules, rule_titles, run_rules
+
+WAIVERS_FILE = "waivers.yaml"
+REPORT_DIR = Path("check")  # under the output folder
+
+
+def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True) -> Report:
+    """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to)."""
+    waivers = load_waivers(Path(sources) / WAIVERS_FILE, set(all_rules())) if use_waivers else None
+    return Report.build(run_rules(toolkit), waivers, rule_titles())
+
+
+def write_report(report: Report, out: Path, strict: bool = False) -> tuple[Path, Path]:
+    """output/check/report.json and report.html, each written atomically."""
+    folder = Path(out) / REPORT_DIR
+    json_path, html_path = folder / "report.json", folder / "report.html"
+    atomic_write_text(json_path, report.to_json(strict))
+    atomic_write_text(html_path, report.html(folder, strict))
+    return json_path, html_path
+
+
+def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, strict: bool = False,
+                  out: Path = Path("output")) -> int:
+    """`invoke check`: print the findings grouped by rule, write the report files, return the exit code."""
+    from ..load import load
+
+    toolkit = load(sources, workbook)
+    report = check_toolkit(toolkit, sources, use_waivers=use_waivers)
+    json_path, html_path = write_report(report, out, strict)
+    sys.stdout.write(report.text())
+    print(f"report: {json_path} and {html_path}")
+    return report.exit_code(strict)
+
+
+def refuse_on_errors(toolkit: Toolkit, sources: Path, *, force: bool = False, out: Path = Path("output")) -> Report:
+    """Before rendering: stop (PipelineError, exit 2) if the check finds unwaived errors, unless `force`."""
+    report = check_toolkit(toolkit, sources)
+    errors = report.counts["errors"]
+    if not errors:
+        return report
+    _, html_path = write_report(report, out)
+    first = next(f for f in report.open if f.severity == "error")
+    where = f" at {first.locations[0]}" if first.locations else ""
+    if force:
+        print(f"warning: rendering despite {errors} check error{'s' * (errors != 1)} (--force); "
+              f"see {html_path}", file=sys.stderr)
+        return report
+    raise PipelineError(f"the check found {errors} error{'s' * (errors != 1)} (first: {first.rule}{where}: "
+                        f"{first.message}); run `invoke check` or open {html_path}; "
+                        "`--force` renders anyway")
