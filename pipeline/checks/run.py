@@ -50,10 +50,11 @@ def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, str
 def refuse_on_errors(toolkit: Toolkit, sources: Path, *, force: bool = False, out: Path = Path("output")) -> Report:
     """Before rendering: stop (PipelineError, exit 2) if the check finds unwaived errors, unless `force`."""
     report = check_toolkit(toolkit, sources)
+    _, html_path = write_report(report, out)
+    print(f"check: {report.summary_line()}")
     errors = report.counts["errors"]
     if not errors:
         return report
-    _, html_path = write_report(report, out)
     first = next(f for f in report.open if f.severity == "error")
     where = f" at {first.locations[0]}" if first.locations else ""
     if force:

@@ -1,0 +1,150 @@
+"""The whole build: incremental, parallel == serial, atomic when killed, one build at a time.
+
+Everything here runs the real `invoke build` on a copy of the shipped sources. Which outputs a build
+rewrote is read from the file system: every output is written to a temporary file and renamed, so a
+rebuilt output has a new inode and an untouched one keeps its own.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, SHIPPED, edit
+
+pytestmark = pytest.mark.slow
+
+
+def build(sources: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out", str(out),
+                             *args], cwd=PROJECT, capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def outputs(out: Path) -> dict[str, Path]:
+    return {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*"))
+            if p.is_file() and ".build" not in p.parts and "check" not in p.parts[:1]}
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {rel: p.stat().st_ino for rel, p in outputs(out).items()}
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    return {rel: p.read_bytes() for rel, p in outputs(out).items()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A full build of a private copy of the sources: (sources, out, first build's stdout)."""
+    root = tmp_path_factory.mktemp("build")
+    sources = root / "sources"
+    shutil.copytree(SHIPPED, sources)
+    result = build(sources, root / "out")
+    return sources, root / "out", result.stdout
+
+
+def test_full_build_makes_every_output(built):
+    _, out, stdout = built
+    files = outputs(out)
+    assert "paper/toolkit.pdf" in files and "paper/index.html" in files
+    assert any(f.startswith("handouts/") and f.endswith(".pdf") for f in files)
+    assert sum(f.startswith("roadmaps/") and f.endswith(".docx") for f in files) == 12
+    assert "site/index.html" in files
+    assert "check: 0 errors" in stdout and ", failed 0 " in stdout
+
+
+def test_second_build_skips_everything(built):
+    sources, out, _ = built
+    before = inodes(out)
+    result = build(sources, out)
+    assert "built 0," in result.stdout
+    assert inodes(out) == before
+
+
+def test_one_example_edit_rebuilds_exactly_the_outputs_that_show_it(built, tmp_path):
+    sources, out, _ = built
+    before_bytes, before_inodes = contents(out), inodes(out)
+    edit(sources / "examples.csv", "Innovation clusters Saxony", "Innovation clusters Saxony & Thuringia")
+    try:
+        build(sources, out)
+        rewritten = {rel for rel, ino in inodes(out).items() if before_inodes.get(rel) != ino}
+        # What a from-scratch build of the edited sources changes is what had to be rebuilt.
+        fresh = tmp_path / "fresh"
+        build(sources, fresh)
+        changed = {rel for rel, data in contents(fresh).items() if before_bytes.get(rel) != data}
+        assert changed, "the edit changed no output at all"
+        assert rewritten == changed
+        assert "paper/toolkit.pdf" in rewritten
+        assert len(rewritten) < len(before_inodes) / 2  # not a rebuild of everything
+    finally:
+        edit(sources / "examples.csv", "Innovation clusters Saxony & Thuringia", "Innovation clusters Saxony")
+        build(sources, out)
+
+
+def test_parallel_build_equals_serial_build(built, tmp_path):
+    sources, _, _ = built
+    build(sources, tmp_path / "serial", "--jobs", "1")
+    build(sources, tmp_path / "parallel", "--jobs", "2")
+    serial, parallel = contents(tmp_path / "serial"), contents(tmp_path / "parallel")
+    assert serial.keys() == parallel.keys()
+    assert [k for k in serial if serial[k] != parallel[k]] == []
+
+
+def readable(path: Path) -> bool:
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return len(PdfReader(path).pages) > 0
+    if path.suffix == ".docx":
+        import docx
+
+        return len(docx.Document(path).paragraphs) > 0
+    return path.stat().st_size > 0
+
+
+def test_killed_build_leaves_every_previous_output_readable(built):
+    sources, out, _ = built
+    before = contents(out)
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out", str(out),
+                             "--force"], cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, env={**os.environ, "CI": "1"})
+    time.sleep(2.5)  # well into rendering: the paper and the first handouts are being written
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = outputs(out)
+    assert after.keys() == before.keys()
+    assert [rel for rel, p in after.items() if not readable(p)] == []
+    # The same sources give the same bytes: whatever the killed build managed to finish is unchanged.
+    assert [rel for rel, p in after.items() if p.read_bytes() != before[rel]] == []
+    # The next build cleans the killed build's temporary files and finds nothing to do.
+    result = build(sources, out)
+    assert not list(out.rglob(".*.tmp"))
+    assert "failed 0" in result.stdout
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(built):
+    sources, out, _ = built
+    procs = [subprocess.Popen([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out",
+                               str(out), "--force", "--only", "handouts"], cwd=PROJECT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "CI": "1"}) for _ in range(2)]
+    results = [p.communicate() + (p.returncode,) for p in procs]
+    assert [code for _, _, code in results] == [0, 0]
+    assert any("waiting for another build" in err for _, err, _ in results)
+    assert all(readable(p) for rel, p in outputs(out).items() if rel.startswith("handouts/"))
+
+
+def test_clean_removes_output(tmp_path):
+    (tmp_path / "output" / "paper").mkdir(parents=True)
+    (tmp_path / "output" / "paper" / "x.pdf").write_bytes(b"x")
+    shutil.copy(PROJECT / "tasks.py", tmp_path / "tasks.py")
+    shutil.copytree(PROJECT / "pipeline", tmp_path / "pipeline")
+    result = subprocess.run([sys.executable, "-m", "invoke", "clean"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and not (tmp_path / "output").exists()
