@@ -1,0 +1,213 @@
+"""The input paper rebuilt from the sources: `paper/toolkit.pdf` (WeasyPrint) and `paper/index.html`.
+
+Two targets, so the pool can build them side by side: the PDF, and the standalone web page with its
+stylesheet and fonts (relative URLs, so it opens from file:// as well as from a server). Both come from
+one Jinja template (templates/paper/paper.html.j2) and one stylesheet (templates/paper/paper.css); the
+`pdf` flag only changes how footnotes are set (page foot vs. end of section) and how CSS is attached.
+
+Python decides what geometry needs measuring (the rotated row labels of Tables 2-5, sized with the
+font's own advance widths so no label is clipped); everything else about the look is in templates/.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..model import Toolkit
+from ..paths import FONTS, TEMPLATES
+from ..targets import Target
+from .common import font_face_css, jinja_env, render_pdf
+
+BUILDER = "paper"
+TEMPLATE_DEPS = ("paper", "fonts")
+PDF_OUT = "paper/toolkit.pdf"
+HTML_OUT = "paper/index.html"
+CSS_OUT = "paper/paper.css"
+FONT_FILES = ("OpenSans-Regular.ttf", "OpenSans-Italic.ttf", "OpenSans-Semibold.ttf",
+              "OpenSans-SemiboldItalic.ttf", "OpenSans-Bold.ttf", "OpenSans-BoldItalic.ttf")
+FONT_OUTS = tuple(f"paper/fonts/{name}" for name in FONT_FILES)
+
+# Rotated labels (row heads of Tables 2-5): type size and weight as set in paper.css (.rot span).
+LABEL_PT, LABEL_WEIGHT, LABEL_LEADING, LABEL_PAD_PT = 8.5, 700, 1.2, 8.0
+LABEL_MIN_PT = 40.0  # the shortest box: a one-word label still reads as a row head
+
+
+# -- targets --------------------------------------------------------------------------------------
+
+def _deps(tk: Toolkit) -> dict:
+    """Everything the paper shows: it shows the whole toolkit."""
+    return {"taxonomy": tk.taxonomy, "actions": tk.actions, "examples": tk.examples,
+            "cell_examples": tk.cell_examples, "recommendations": tk.recommendations,
+            "table5_actions": tk.table5_actions, "table5_examples": tk.table5_examples,
+            "sections": tk.sections, "figures": tk.figures, "references": tk.references,
+            "document": tk.document, "event": tk.event}
+
+
+def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    deps = _deps(toolkit)
+    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS),
+            Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS)]
+
+
+def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
+    if target.name == "pdf":
+        return {PDF_OUT: render_paper_pdf(toolkit)}
+    return {HTML_OUT: paper_html(toolkit, pdf=False).encode("utf-8"),
+            CSS_OUT: web_css().encode("utf-8"),
+            **{out: (FONTS / name).read_bytes() for out, name in zip(FONT_OUTS, FONT_FILES)}}
+
+
+# -- rotated labels -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rotated:
+    """A row label set sideways: the box is `height` tall (the label's line length) and `width` wide."""
+
+    text: str
+    height: float  # pt
+    width: float  # pt
+    lines: int
+
+
+def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9) -> dict[str, Rotated]:
+    """Sideways boxes for one table's labels, all as wide as the one needing the most lines.
+
+    Each label gets the shortest box (in steps of 4 pt) in which it wraps into at most `max_lines` lines,
+    unless that is taller than `max_height`: then it is `max_height` tall and takes more lines.
+    """
+    from .figures import wrap, text_width
+
+    def lines_at(text: str, height: float) -> list[str]:
+        return wrap(text, height - LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT)
+
+    out: dict[str, Rotated] = {}
+    for text in texts:
+        height = max(LABEL_MIN_PT, text_width(text, LABEL_PT, LABEL_WEIGHT) / max_lines + LABEL_PAD_PT)
+        height = 4 * math.ceil(height / 4)
+        while len(lines_at(text, height)) > max_lines:
+            height += 4
+        height = min(height, max(max_height, LABEL_MIN_PT))  # too long: more lines rather than a taller row
+        lines = lines_at(text, height)
+        longest = max(text_width(line, LABEL_PT, LABEL_WEIGHT) for line in lines)
+        height = max(height, 4 * math.ceil((longest + LABEL_PAD_PT) / 4))  # one unbreakable word
+        out[text] = Rotated(text, height, 0.0, len(lines))
+    most = max((r.lines for r in out.values()), default=1)
+    width = math.ceil(most * LABEL_PT * LABEL_LEADING + LABEL_PAD_PT)
+    return {k: Rotated(r.text, r.height, width, r.lines) for k, r in out.items()}
+
+
+# -- the document ---------------------------------------------------------------------------------
+
+def event_dates(start: dt.date, end: dt.date) -> str:
+    """"22-23 November 2021", "30 November – 1 December 2021" or "22 November 2021"."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def paper_css() -> str:
+    return (TEMPLATES / "paper" / "paper.css").read_text(encoding="utf-8")
+
+
+def web_css() -> str:
+    """The web stylesheet: the bundled fonts by relative URL, then the paper's own rules."""
+    faces = [("Regular", 400, "normal"), ("Italic", 400, "italic"), ("Semibold", 600, "normal"),
+             ("SemiboldItalic", 600, "italic"), ("Bold", 700, "normal"), ("BoldItalic", 700, "italic")]
+    fonts = "\n".join(f"@font-face {{ font-family: 'Open Sans'; font-weight: {w}; font-style: {s}; "
+                      f"font-display: swap; src: url('fonts/OpenSans-{n}.ttf') format('truetype'); }}"
+                      for n, w, s in faces)
+    phone = (TEMPLATES / "paper" / "paper-phone.css").read_text(encoding="utf-8")
+    return fonts + "\n" + paper_css() + "\n" + phone
+
+
+def paper_html(tk: Toolkit, *, pdf: bool) -> str:
+    """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise)."""
+    from .figures import render_svg
+    from .prose import Notes, render_body
+
+    env = jinja_env("paper", css_string=css_string)
+    figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
+    macros = env.get_template("tables.html.j2").module
+    tx = tk.taxonomy
+    figures = {f.id: f for f in tk.figures}
+    challenge_labels = rotated_labels([c.label for c in tx.challenges], max_lines=1)
+    rec_labels = rotated_labels([r.title for r in tk.recommendations], max_lines=4, max_height=140)
+
+    def table(table_id: str) -> str:
+        number = tk.table_numbers[table_id]
+        if table_id == "overview":
+            return macros.overview(number, tx)
+        if table_id == "recommendations":
+            rows = [(area, [(rec, [tk.table5_cell(rec.id, f.id) for f in tx.functions], rec_labels[rec.title])
+                            for rec in tk.recommendations_in(area.id)]) for area in tx.areas]
+            return macros.recommendations(number, tx, rows)
+        priority = tx.term("priorities", table_id)  # blocks() checked that it is one
+        rows = [(c, [tk.cell(priority.id, c.id, f.id) for f in tx.functions], challenge_labels[c.label])
+                for c in tx.challenges]
+        return macros.matrix(number, priority, tx, rows)
+
+    def blocks(kind: str, ident: str) -> str:
+        if kind == "figure":
+            if ident not in figures:
+                raise KeyError(ident)
+            svg = Markup(render_svg(figures[ident], figure_css))
+            return macros.figure(tk.figure_numbers[ident], figures[ident], svg)
+        if kind == "table":
+            if ident not in tk.table_numbers or ident not in ("overview", "recommendations", *(p.id for p in tx.priorities)):
+                raise KeyError(ident)
+            return table(ident)
+        return macros.references(tk.references)
+
+    notes = Notes()
+    sections = []
+    for s in tk.sections:
+        level = 2 if s.level <= 1 else 3
+        body = Markup(render_body(s, blocks, mode="pdf" if pdf else "html", notes=notes, heading_base=level))
+        sections.append({"section": s, "tag": f"h{level}", "body": body,
+                         "starts_with_table": s.body.lstrip().startswith("{table:")})
+    placed_figures = sorted(((n, figures[fid]) for fid, n in tk.figure_numbers.items() if fid in figures),
+                            key=lambda x: x[0])
+    placed_tables = sorted(tk.table_numbers.items(), key=lambda x: x[1])
+    midnight = dt.datetime.fromtimestamp(tk.document.source_date_epoch, dt.timezone.utc)
+    return env.get_template("paper.html.j2").render(
+        pdf=pdf, doc=tk.document, event=tk.event, event_dates=event_dates(tk.event.start_date, tk.event.end_date),
+        sections=sections, figures=placed_figures, tables=placed_tables, taxonomy=tx,
+        css=Markup(font_face_css() + "\n" + paper_css()) if pdf else None,
+        timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        table_caption=macros.table_caption)
+
+
+def render_paper_pdf(tk: Toolkit, html: str | None = None) -> bytes:
+    html = html if html is not None else paper_html(tk, pdf=True)
+    return render_pdf(html, TEMPLATES / "paper", tk.document.source_date_epoch, source="the paper (templates/paper or a link in sources/text)")
+
+
+def bench_paper(sources: str = "sources") -> float:
+    """Seconds of the bare in-process HTML -> PDF render of the paper (the HTML is made beforehand)."""
+    from ..load import load
+
+    tk = load(Path(sources))
+    html = paper_html(tk, pdf=True)
+    started = time.perf_counter()
+    render_paper_pdf(tk, html)
+    return time.perf_counter() - started
