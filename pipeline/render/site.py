@@ -1,0 +1,299 @@
+"""The web toolkit: plain static pages under `site/` that work from file:// and from any static host.
+
+    site/index.html             the policy-action matrix with filters, search, examples and downloads
+    site/recommendations.html   Table 5: the Expert Group's recommendations by area and cluster function
+    site/examples/<id>.html     one page per example: where it appears (cells and recommendations)
+    site/assets/                site.css, site.js, favicon.svg, fonts/ (subset Open Sans, WOFF2)
+    site/downloads/             copied in by `publish_downloads` after the paper, handouts, roadmaps build
+
+The matrix is rendered here, server side, as ordinary HTML; site.js only hides and shows what is already
+on the page, so there is no data file to fetch (fetch() of local JSON fails from file://), no framework
+and no text that reaches the page other than through Jinja's autoescape. Links are relative only.
+
+Each page is its own target whose deps are exactly what that page shows, so editing one example rebuilds
+the pages that show it (its own page, the matrix, the recommendations if Table 5 cites it), not the rest.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import PipelineError, SourceError
+from ..model import Toolkit
+from ..paths import TEMPLATES
+from ..targets import Target
+from .common import jinja_env
+
+BUILDER = "site"
+TEMPLATE_FOLDER = "site"
+PAGE_TEMPLATES = ("site/base.html.j2", "site/macros.html.j2")  # every page reads these
+ASSET_TEMPLATES = ("site/assets", "fonts")
+SHORT_TITLE = "Cluster Policy Toolkit"
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # example ids become file names
+FONTS = {"OpenSans-Regular.ttf": "open-sans-400.woff2", "OpenSans-Semibold.ttf": "open-sans-600.woff2",
+         "OpenSans-Bold.ttf": "open-sans-700.woff2"}
+# Latin with its extensions, combining marks, punctuation, euro and trade marks: every example name so far.
+FONT_UNICODES = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070),
+                 0x20AC, 0x2122, 0x2192, 0x2197]
+
+
+def _term(term) -> dict:
+    return {"id": term.id, "label": term.label}
+
+
+def _site(toolkit: Toolkit) -> dict:
+    """What the header and footer of every page show."""
+    doc = toolkit.document
+    return {"short_title": SHORT_TITLE, "title": doc.title, "series": doc.series, "language": doc.language,
+            "copyright": doc.copyright, "disclaimer": doc.disclaimer, "initiative": doc.initiative,
+            "edition": doc.edition_date.isoformat()}
+
+
+def _example_page(toolkit: Toolkit, example_id: str) -> str:
+    """The example's page relative to site/, or "" for a citation without a record (nothing to show)."""
+    return f"examples/{example_id}.html" if example_id in toolkit.example_by_id else ""
+
+
+def _printed(toolkit: Toolkit, printed) -> dict:
+    return {"label": printed.label, "name": printed.name, "country": printed.country, "link": printed.link,
+            "page": _example_page(toolkit, printed.example_id)}
+
+
+def _rec(rec, areas: dict) -> dict:
+    return {"id": rec.id, "number": rec.number, "title": rec.title, "area": areas.get(rec.area, rec.area)}
+
+
+def downloads(toolkit: Toolkit) -> dict:
+    """The files `publish_downloads` copies into site/downloads/, as the pages link them."""
+    from .handouts import KINDS, PAPERS, output_name
+
+    tx = toolkit.taxonomy
+    names = [(f"priority-{p.id}", f"{KINDS['priority'].title}: {p.label}") for p in tx.priorities]
+    names += [(kind, KINDS[kind].title) for kind in ("recommendations", "four-phases", "example-cards",
+                                                      "feedback-form")]
+    return {
+        "paper": "downloads/toolkit.pdf",
+        "handouts": [{"title": title, "files": [{"paper": paper.name, "href": "downloads/" + output_name(name, paper)}
+                                                for paper in PAPERS.values()]}
+                     for name, title in names],
+        "roadmap_pattern": "downloads/roadmaps/{priority}-{challenge}.docx",
+    }
+
+
+# -- what each page shows (also its deps) ---------------------------------------------------------
+def index_context(toolkit: Toolkit) -> dict:
+    tx = toolkit.taxonomy
+    areas = {a.id: a.label for a in tx.areas}
+    priorities = []
+    for p in tx.priorities:
+        rows = []
+        for c in tx.challenges:
+            cells = []
+            for f in tx.functions:
+                cell = toolkit.cell(p.id, c.id, f.id)
+                cells.append({
+                    "function": _term(f),
+                    "actions": [{"id": a.id, "text": a.text,
+                                 "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
+                                for a in cell.actions],
+                    "examples": [_printed(toolkit, e) for e in cell.examples],
+                })
+            rows.append({"challenge": _term(c), "cells": cells})
+        priorities.append({"priority": _term(p), "table_number": toolkit.table_numbers.get(p.id), "rows": rows})
+    counts: dict[str, int] = {}
+    for e in toolkit.examples:
+        if e.country:
+            counts[e.country] = counts.get(e.country, 0) + 1
+    examples = [{"id": e.id, "name": e.name, "country": e.country, "page": _example_page(toolkit, e.id),
+                 "cells": sorted({"/".join(c.cell) for c in toolkit.cells_of_example(e.id)})}
+                for e in sorted(toolkit.examples, key=lambda e: e.name.casefold())]
+    return {
+        "site": _site(toolkit),
+        "intro": toolkit.document.subject,
+        "priorities": priorities,
+        "challenges": [_term(c) for c in tx.challenges],
+        "functions": [_term(f) for f in tx.functions],
+        "countries": [{"name": n, "count": counts[n]} for n in sorted(counts, key=str.casefold)],
+        "cell_count": len(tx.priorities) * len(tx.challenges) * len(tx.functions),
+        "examples": examples,
+        "downloads": downloads(toolkit),
+    }
+
+
+def recommendations_context(toolkit: Toolkit) -> dict:
+    tx = toolkit.taxonomy
+    areas = []
+    for area in tx.areas:
+        recs = []
+        for r in toolkit.recommendations_in(area.id):
+            cells = [toolkit.table5_cell(r.id, f.id) for f in tx.functions]
+            recs.append({"recommendation": {"id": r.id, "number": r.number, "title": r.title},
+                         "cells": [{"function": _term(c.function), "actions": list(c.actions),
+                                    "examples": [_printed(toolkit, e) for e in c.examples]} for c in cells]})
+        if recs:
+            areas.append({"area": {"id": area.id, "label": area.label}, "recommendations": recs})
+    return {"site": _site(toolkit), "table_number": toolkit.table_numbers.get("recommendations"),
+            "count": len(toolkit.recommendations), "areas": areas}
+
+
+def example_context(toolkit: Toolkit, example_id: str) -> dict:
+    tx = toolkit.taxonomy
+    example = toolkit.example_by_id[example_id]
+    areas = {a.id: a.label for a in tx.areas}
+    cells, seen = [], set()
+    for c in toolkit.cells_of_example(example_id):
+        if c.cell in seen:
+            continue
+        seen.add(c.cell)
+        cell = toolkit.cell(*c.cell)
+        printed = c.printed(example)
+        cells.append({
+            "priority": _term(cell.priority), "challenge": _term(cell.challenge), "function": _term(cell.function),
+            "table_number": toolkit.table_numbers.get(c.priority),
+            "actions": [a.text for a in cell.actions],
+            "printed_as": printed.name if printed.name != example.name else "",
+            "matrix": "index.html#" + "&".join(f"{k}={v}" for k, v in
+                                               zip(("priority", "challenge", "function"), c.cell)),
+        })
+    recs = {r.id: r for r in toolkit.recommendations}
+    table5, seen = [], set()
+    for c in toolkit.table5_of_example(example_id):
+        key = (c.recommendation, c.function)
+        if key in seen or c.recommendation not in recs:
+            continue
+        seen.add(key)
+        t5 = toolkit.table5_cell(c.recommendation, c.function)
+        table5.append({"recommendation": _rec(recs[c.recommendation], areas), "function": _term(t5.function),
+                       "actions": list(t5.actions)})
+    return {"site": _site(toolkit),
+            "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link},
+            "cells": cells, "table5": table5,
+            "table5_number": toolkit.table_numbers.get("recommendations")}
+
+
+# -- builder interface (pipeline/targets.py) ------------------------------------------------------
+def _example_ids(toolkit: Toolkit) -> list[str]:
+    for e in toolkit.examples:
+        if not SAFE_ID.match(e.id):
+            raise SourceError(e.origin.at(column="id"), f"example id '{e.id}' cannot name a web page "
+                                        "(use lower-case letters, digits and hyphens)")
+    return [e.id for e in toolkit.examples]
+
+
+def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    example_ids = _example_ids(toolkit)
+    out = [
+        Target(BUILDER, "assets", tuple(f"site/assets/{n}" for n in _asset_names()), deps={},
+               templates=ASSET_TEMPLATES, params={"page": "assets"}),
+        Target(BUILDER, "index", ("site/index.html",), deps=index_context(toolkit),
+               templates=(*PAGE_TEMPLATES, "site/index.html.j2"), params={"page": "index"}),
+        Target(BUILDER, "recommendations", ("site/recommendations.html",), deps=recommendations_context(toolkit),
+               templates=(*PAGE_TEMPLATES, "site/recommendations.html.j2"), params={"page": "recommendations"}),
+    ]
+    for example_id in example_ids:
+        out.append(Target(BUILDER, f"example-{example_id}", (f"site/examples/{example_id}.html",),
+                          deps=example_context(toolkit, example_id),
+                          templates=(*PAGE_TEMPLATES, "site/example.html.j2"),
+                          params={"page": "example", "example": example_id}))
+    return out
+
+
+def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
+    page = target.params["page"]
+    if page == "assets":
+        return {f"site/assets/{name}": data for name, data in assets().items()}
+    if page == "index":
+        html = render("index.html.j2", index_context(toolkit), root="")
+    elif page == "recommendations":
+        html = render("recommendations.html.j2", recommendations_context(toolkit), root="")
+    elif page == "example":
+        html = render("example.html.j2", example_context(toolkit, target.params["example"]), root="../")
+    else:
+        raise PipelineError(f"site: unknown page kind '{page}'")
+    return {target.outputs[0]: html.encode("utf-8")}
+
+
+def render(template: str, context: dict, root: str) -> str:
+    """One page; `root` is the relative way back to site/ ("" or "../"), so every link stays relative."""
+    env = jinja_env(TEMPLATE_FOLDER)
+    env.filters["href"] = web_link
+    return env.get_template(template).render(**context, root=root)
+
+
+def web_link(link: str) -> str:
+    """The link if it is a web address; "" otherwise, so a `javascript:` link in a source never becomes one."""
+    return link if re.match(r"(?i)^https?://[^\s]+$", link or "") else ""
+
+
+# -- static assets --------------------------------------------------------------------------------
+def _asset_names() -> list[str]:
+    return ["site.css", "site.js", "favicon.svg", *(f"fonts/{n}" for n in FONTS.values()), "fonts/LICENSE.txt"]
+
+
+def assets() -> dict[str, bytes]:
+    folder = TEMPLATES / TEMPLATE_FOLDER / "assets"
+    files = {name: (folder / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg")}
+    for ttf, woff2 in FONTS.items():
+        files[f"fonts/{woff2}"] = web_font(TEMPLATES / "fonts" / ttf)
+    files["fonts/LICENSE.txt"] = (TEMPLATES / "fonts" / "LICENSE-OpenSans.txt").read_bytes()
+    return files
+
+
+def web_font(path: Path) -> bytes:
+    """The bundled TTF cut to Latin and packed as WOFF2: ~25 KB instead of ~220 KB, same bytes every build."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcTimestamp=False)  # keep head.modified: reproducible bytes
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=FONT_UNICODES)
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue()
+
+
+# -- downloads ------------------------------------------------------------------------------------
+def publish_downloads(out: Path | str = "output") -> list[Path]:
+    """Copy the already-built paper, handouts and roadmaps into site/downloads/ (atomically, skip missing).
+
+    The pages link these files; the build calls this after a build that included the site, so the site
+    folder can be copied to a static host as it is.
+    """
+    from ..outputs import atomic_write_bytes
+
+    out = Path(out)
+    wanted = [(out / "paper" / "toolkit.pdf", Path("toolkit.pdf"))]
+    wanted += [(p, Path("handouts") / p.name) for p in sorted((out / "handouts").glob("*.pdf"))]
+    wanted += [(p, Path("roadmaps") / p.name) for p in sorted((out / "roadmaps").glob("*.docx"))]
+    written = []
+    for source, rel in wanted:
+        target = out / "site" / "downloads" / rel
+        if not source.is_file():
+            continue
+        data = source.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue  # unchanged: a no-op build touches nothing
+        written.append(atomic_write_bytes(target, data))
+    return written
+
+
+def bench_site(sources: Path | str = "sources") -> float:
+    """Seconds to build every page and asset of the site from loaded sources (nothing written)."""
+    import time
+
+    from ..load import load
+
+    toolkit = load(sources)
+    started = time.perf_counter()
+    for target in targets(toolkit, {}):
+        build_target(toolkit, target)
+    return time.perf_counter() - started
