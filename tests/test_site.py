@@ -69,7 +69,9 @@ class Watched:
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        # ERR_ABORTED: a request cut short by the next navigation (the favicon), not a missing file
+        self.page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                     and self.errors.append(f"failed: {r.url} ({r.failure})"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", self._dialog)
 

@@ -1,0 +1,432 @@
+"""Event handouts: print-ready PDFs for a workshop, built from the sources and `sources/event.yaml`.
+
+One target per PDF, all under `handouts/` and named with the paper size, so A4 and Letter sets coexist:
+
+    priority-<id>-<paper>.pdf   one per thematic priority: its 4 x 3 matrix on exactly one landscape page
+    recommendations-<paper>.pdf the 15 recommendations with their actions and examples (Table 5), <= 2 pages
+    feedback-form-<paper>.pdf   the questions for feedback with ruled space and a respondent-type box
+    example-cards-<paper>.pdf   one card per example any table cites, 4 per page, crop marks, vector QR code
+    four-phases-<paper>.pdf     the four phases of the toolkit on one page (pocket guide)
+
+Print rules that hold for every page: nothing in the outer 10 mm (page margins and card geometry keep
+clear of it), no text under MIN_FONT_PT, meaning never in colour alone (labels and rules carry it), fonts
+bundled and embedded, timestamps from the edition date so the same sources give the same bytes.
+
+Handouts with a page limit are fitted: the largest font step whose real WeasyPrint layout stays within
+the limit wins; if even MIN_FONT_PT does not fit, the build stops and says which handout is too long.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..errors import PipelineError, SourceError
+from ..model import Toolkit
+from ..paths import TEMPLATES
+from ..targets import Target
+from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
+
+BUILDER = "handouts"
+TEMPLATE_FOLDER = "handouts"
+TEMPLATE_DEPS = ("handouts", "fonts")  # the build system hashes these folders
+MIN_FONT_PT = 7.5  # nothing printed smaller: legible at arm's length on a workshop table
+# candidate body sizes, largest first, in quarter points: a fitted table fills its page as far as it can
+FONT_STEPS_PT = tuple(11.0 - 0.25 * i for i in range(int((11.0 - MIN_FONT_PT) / 0.25) + 1))
+DEFAULT_PT = 9.5  # body size of the handouts without a page limit
+SAFE_MARGIN_MM = 10.0  # the printer's unprintable band: nothing may be drawn in it
+FEEDBACK_FIRST_PAGE = 2  # questions under the respondent box; later pages take FEEDBACK_PER_PAGE each
+FEEDBACK_PER_PAGE = 3
+# top, right, bottom, left: 3 mm clear of the printer's band; the bottom margin holds the source footer
+PAGE_MARGINS_MM = (13.0, 13.0, 18.0, 13.0)
+QR_SIZE_MM = 28.0  # with the quiet zone; a 179-character link still gets modules of 0.43 mm
+QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
+
+
+@dataclass(frozen=True)
+class Paper:
+    key: str
+    name: str
+    width_mm: float  # portrait
+    height_mm: float
+
+    def size(self, landscape: bool) -> tuple[float, float]:
+        return (self.height_mm, self.width_mm) if landscape else (self.width_mm, self.height_mm)
+
+
+PAPERS = {"a4": Paper("a4", "A4", 210.0, 297.0), "letter": Paper("letter", "Letter", 215.9, 279.4)}
+DEFAULT_PAPER = "a4"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of handout: its template, page orientation and page limit (None: as many as it takes).
+
+    `fitted`: the template sizes its body text with font_pt (class .fit), so the builder searches for the
+    largest size within the limit; otherwise the limit is only checked.
+    """
+
+    template: str
+    landscape: bool
+    max_pages: int | None
+    title: str
+    fitted: bool = False
+
+
+KINDS = {
+    "priority": Kind("priority.html.j2", True, 1, "Policy actions and examples", fitted=True),
+    "recommendations": Kind("recommendations.html.j2", False, 2, "Recommendations of the Expert Group",
+                            fitted=True),
+    "feedback-form": Kind("feedback.html.j2", False, None, "Feedback form"),
+    "example-cards": Kind("cards.html.j2", False, None, "Example cards"),
+    "four-phases": Kind("phases.html.j2", True, 1, "The four phases of the toolkit"),
+}
+
+
+# -- options --------------------------------------------------------------------------------------
+def paper_option(options: dict) -> Paper:
+    key = str(options.get("paper") or DEFAULT_PAPER).strip().lower()
+    if key not in PAPERS:
+        raise PipelineError(f"handouts: unknown paper size '{key}' (use one of: {', '.join(PAPERS)})")
+    return PAPERS[key]
+
+
+# -- the event, as every header prints it ----------------------------------------------------------
+def event_dates(start: dt.date, end: dt.date) -> str:
+    """'22–23 November 2021', '30 November – 1 December 2021', '31 December 2021 – 1 January 2022'."""
+    def full(d: dt.date) -> str:
+        return f"{d.day} {d:%B %Y}"
+
+    if start == end:
+        return full(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{full(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {full(end)}"
+    return f"{full(start)} – {full(end)}"
+
+
+def join_names(names) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def event_header(toolkit: Toolkit) -> dict:
+    event = toolkit.event
+    # venue, city, country without repeats: the 2021 event's venue *is* its city
+    place = []
+    for part in (event.venue, event.city, event.country):
+        if part and part not in place:
+            place.append(part)
+    return {
+        "name": event.name,
+        "place": ", ".join(place),
+        "dates": event_dates(event.start_date, event.end_date),
+        "organisers": join_names(event.organisers),
+    }
+
+
+def _common(toolkit: Toolkit, kind: str, paper: Paper) -> dict:
+    doc = toolkit.document
+    width, height = paper.size(KINDS[kind].landscape)
+    return {
+        "kind": kind,
+        "handout_title": KINDS[kind].title,
+        "paper": {"key": paper.key, "name": paper.name, "width_mm": width, "height_mm": height,
+                  "landscape": KINDS[kind].landscape, "margins_mm": PAGE_MARGINS_MM,
+                  # the body box of a page (the running footer sits in the bottom margin)
+                  "content_width_mm": width - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3],
+                  "content_height_mm": height - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]},
+        "event": event_header(toolkit),
+        "document": {"title": doc.title, "series": doc.series, "language": doc.language,
+                     "copyright": doc.copyright, "edition_date": doc.edition_date},
+    }
+
+
+# -- what each handout shows (also its deps: the build system hashes exactly this) ----------------
+def priority_context(toolkit: Toolkit, priority: str, paper: Paper) -> dict:
+    tx = toolkit.taxonomy
+    term = tx.term("priorities", priority)
+    return {
+        **_common(toolkit, "priority", paper),
+        "priority": term,
+        "table_number": toolkit.table_numbers.get(priority),
+        "functions": list(tx.functions),
+        "rows": [{"challenge": c, "cells": [toolkit.cell(priority, c.id, f.id) for f in tx.functions]}
+                 for c in tx.challenges],
+    }
+
+
+def recommendations_context(toolkit: Toolkit, paper: Paper) -> dict:
+    tx = toolkit.taxonomy
+    areas = []
+    for area in tx.areas:
+        recs = [{"recommendation": r, "cells": [toolkit.table5_cell(r.id, f.id) for f in tx.functions]}
+                for r in toolkit.recommendations_in(area.id)]
+        if recs:
+            areas.append({"area": area, "recommendations": recs})
+    return {
+        **_common(toolkit, "recommendations", paper),
+        "table_number": toolkit.table_numbers.get("recommendations"),
+        "count": len(toolkit.recommendations),
+        "functions": list(tx.functions),
+        "areas": areas,
+    }
+
+
+def feedback_context(toolkit: Toolkit, paper: Paper) -> dict:
+    event = toolkit.event
+    if not event.feedback_questions:
+        raise SourceError(event.origin.at(key="feedback_questions"), "no questions: the feedback form needs them")
+    return {
+        **_common(toolkit, "feedback-form", paper),
+        "intro": event.feedback_intro,
+        "questions": list(event.feedback_questions),
+        "question_pages": question_pages(list(event.feedback_questions)),
+        "respondent_types": list(event.respondent_types),
+    }
+
+
+def question_pages(questions: list[str]) -> list[list[dict]]:
+    """The questions, numbered, in page-sized groups: each page's ruled space stretches to fill it."""
+    numbered = [{"number": n, "text": q} for n, q in enumerate(questions, start=1)]
+    if len(numbered) <= FEEDBACK_PER_PAGE:
+        return [numbered]
+    pages = [numbered[:FEEDBACK_FIRST_PAGE]]
+    rest = numbered[FEEDBACK_FIRST_PAGE:]
+    pages += [rest[i:i + FEEDBACK_PER_PAGE] for i in range(0, len(rest), FEEDBACK_PER_PAGE)]
+    return pages
+
+
+def card_records(toolkit: Toolkit) -> list[dict]:
+    """One card per example that any table cites, in the order the tables first show them.
+
+    Examples cited only in Table 5 get a card too: they are examples of the toolkit like any other.
+    """
+    tx = toolkit.taxonomy
+    order: list[str] = []
+    for cell in toolkit.cells():
+        order += [e.example_id for e in cell.examples]
+    order += [c.example for c in toolkit.table5_examples]
+    recs = {r.id: r for r in toolkit.recommendations}
+    cards = []
+    for example_id in dict.fromkeys(order):
+        record = toolkit.example_by_id.get(example_id)
+        if record is None:
+            continue  # an unknown id is the checker's finding; a card without a record has nothing to show
+        # grouped so a card stays short: one line per priority, one per recommendation
+        cells: dict[str, dict] = {}
+        for c in toolkit.cells_of_example(example_id):
+            group = cells.setdefault(c.priority, {
+                "priority": tx.term("priorities", c.priority), "pairs": [],
+                "table_number": toolkit.table_numbers.get(c.priority)})
+            pair = {"challenge": tx.term("challenges", c.challenge), "function": tx.term("functions", c.function)}
+            if pair not in group["pairs"]:
+                group["pairs"].append(pair)
+        table5: dict[str, dict] = {}
+        for c in toolkit.table5_of_example(example_id):
+            if c.recommendation in recs:
+                group = table5.setdefault(c.recommendation,
+                                          {"recommendation": recs[c.recommendation], "functions": []})
+                function = tx.term("functions", c.function)
+                if function not in group["functions"]:
+                    group["functions"].append(function)
+        cards.append({"example": record, "cells": list(cells.values()), "table5": list(table5.values())})
+    return cards
+
+
+@dataclass(frozen=True)
+class CardSheet:
+    """Where the 2 x 2 cards sit on a page, in mm from the top-left corner, with their crop marks."""
+
+    margin_mm: float = 16.0  # outer edge of the card grid; crop marks live in 11-14 mm, clear of 10 mm
+    gutter_mm: float = 12.0  # between cards: crop marks from both neighbours without touching
+    mark_offset_mm: float = 2.0  # gap between a card corner and its mark
+    mark_length_mm: float = 3.0
+
+    def cards(self, width: float, height: float) -> list[dict]:
+        card_w = (width - 2 * self.margin_mm - self.gutter_mm) / 2
+        card_h = (height - 2 * self.margin_mm - self.gutter_mm) / 2
+        return [{"x": round(self.margin_mm + col * (card_w + self.gutter_mm), 3),
+                 "y": round(self.margin_mm + row * (card_h + self.gutter_mm), 3),
+                 "w": round(card_w, 3), "h": round(card_h, 3)}
+                for row in (0, 1) for col in (0, 1)]
+
+    def marks(self, width: float, height: float) -> list[dict]:
+        """Short lines pointing at each card edge, outside the card: the cutting guides."""
+        off, length, lines = self.mark_offset_mm, self.mark_length_mm, []
+        for c in self.cards(width, height):
+            for x in (c["x"], c["x"] + c["w"]):  # vertical marks above and below the card
+                lines.append((x, c["y"] - off - length, x, c["y"] - off))
+                lines.append((x, c["y"] + c["h"] + off, x, c["y"] + c["h"] + off + length))
+            for y in (c["y"], c["y"] + c["h"]):  # horizontal marks left and right of the card
+                lines.append((c["x"] - off - length, y, c["x"] - off, y))
+                lines.append((c["x"] + c["w"] + off, y, c["x"] + c["w"] + off + length, y))
+        return [dict(zip(("x1", "y1", "x2", "y2"), (round(v, 3) for v in line))) for line in lines]
+
+
+CARDS_PER_PAGE = 4
+CARD_SHEET = CardSheet()
+
+
+def cards_context(toolkit: Toolkit, paper: Paper) -> dict:
+    common = _common(toolkit, "example-cards", paper)
+    width, height = common["paper"]["width_mm"], common["paper"]["height_mm"]
+    cards = card_records(toolkit)
+    for n, card in enumerate(cards, start=1):
+        card["number"] = n
+    return {
+        **common,
+        "total": len(cards),
+        "sheets": [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)],
+        "slots": CARD_SHEET.cards(width, height),
+        "marks": CARD_SHEET.marks(width, height),
+        "qr_size_mm": QR_SIZE_MM,
+    }
+
+
+def phases_context(toolkit: Toolkit, paper: Paper) -> dict:
+    figures = {f.id: f for f in toolkit.figures}
+    roadmap = figures.get("roadmap")
+    if roadmap is None or not roadmap.data.get("phases"):
+        raise SourceError(roadmap.origin if roadmap else "figures.yaml",
+                          "no figure 'roadmap' with 'phases': the four-phases handout draws it")
+    triad = figures.get("cluster-functions")
+    functions = {f.get("id"): f.get("label", "") for f in (triad.data.get("functions", []) if triad else [])}
+    tx = toolkit.taxonomy
+    return {
+        **_common(toolkit, "four-phases", paper),
+        "caption": roadmap.caption,
+        "figure_number": toolkit.figure_numbers.get("roadmap"),
+        "phases": [dict(p) for p in roadmap.data["phases"]],
+        "functions": [{"term": f, "role": functions.get(f.id, "")} for f in tx.functions],
+        "priorities": list(tx.priorities),
+        "challenges": list(tx.challenges),
+    }
+
+
+# -- builder interface (pipeline/targets.py) ----------------------------------------------------
+def _context(toolkit: Toolkit, params: dict) -> dict:
+    paper = paper_option(params)
+    kind = params["kind"]
+    if kind == "priority":
+        return priority_context(toolkit, params["priority"], paper)
+    if kind == "recommendations":
+        return recommendations_context(toolkit, paper)
+    if kind == "feedback-form":
+        return feedback_context(toolkit, paper)
+    if kind == "example-cards":
+        return cards_context(toolkit, paper)
+    if kind == "four-phases":
+        return phases_context(toolkit, paper)
+    raise PipelineError(f"handouts: unknown handout kind '{kind}'")
+
+
+def output_name(name: str, paper: Paper) -> str:
+    return f"handouts/{name}-{paper.key}.pdf"
+
+
+def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    """Every handout for one paper size: options = {"paper": "a4" | "letter"} (default a4)."""
+    paper = paper_option(options)
+    wanted = [(f"priority-{p.id}", {"kind": "priority", "priority": p.id}) for p in toolkit.taxonomy.priorities]
+    wanted += [(kind, {"kind": kind}) for kind in ("recommendations", "feedback-form", "example-cards",
+                                                   "four-phases")]
+    out = []
+    for name, params in wanted:
+        params = {**params, "paper": paper.key}
+        out.append(Target(BUILDER, f"{name}-{paper.key}", (output_name(name, paper),),
+                          deps=_context(toolkit, params), templates=TEMPLATE_DEPS, params=params))
+    return out
+
+
+def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
+    context = _context(toolkit, target.params)
+    kind = KINDS[context["kind"]]
+    pdf = render_handout(kind, context, toolkit.document.source_date_epoch, target.name)
+    return {target.outputs[0]: pdf}
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def qr_svg(link: str, size_mm: float = QR_SIZE_MM) -> Markup:
+    """The link as an inline vector QR code of a fixed printed size (quiet zone included)."""
+    import segno
+
+    code = segno.make(link, error="m", micro=False)
+    modules = code.symbol_size(border=QR_QUIET_MODULES)[0]
+    # segno writes only path data and numbers here (no text of ours), so the markup is safe to inline
+    return Markup(code.svg_inline(scale=size_mm / modules, border=QR_QUIET_MODULES, unit="mm",
+                                  dark="#000", light=None, svgclass="qr", lineclass=None))
+
+
+def _environment():
+    return jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, font_faces=Markup(font_face_css()),
+                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM)
+
+
+def _html(kind: Kind, context: dict, font_pt: float) -> str:
+    return _environment().get_template(kind.template).render(**context, font_pt=font_pt)
+
+
+def _page_count(html: str, source: str) -> int:
+    """How many pages WeasyPrint lays this out on (layout only, no PDF written)."""
+    from weasyprint import HTML
+
+    base = TEMPLATES / TEMPLATE_FOLDER
+    document = HTML(string=html, base_url=str(base.resolve()) + "/",
+                    url_fetcher=asset_fetcher(base, source=source))
+    return len(document.render().pages)
+
+
+def fit_font(kind: Kind, context: dict, source: str) -> float:
+    """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
+
+    Binary search over the steps: a larger font never takes fewer pages, and a layout costs ~0.2 s.
+    A kind that is not fitted is laid out once, at DEFAULT_PT, to check its limit.
+    """
+    if kind.max_pages is None:
+        return DEFAULT_PT
+
+    def fits(i: int) -> bool:
+        return _page_count(_html(kind, context, FONT_STEPS_PT[i]), source) <= kind.max_pages
+
+    low, high = 0, len(FONT_STEPS_PT) - 1  # answer is the first index that fits
+    if not kind.fitted:
+        low = high = FONT_STEPS_PT.index(DEFAULT_PT)
+    if not fits(high):
+        pages = "one page" if kind.max_pages == 1 else f"{kind.max_pages} pages"
+        size = f"even at {MIN_FONT_PT} pt" if kind.fitted else "at its fixed type sizes"
+        raise PipelineError(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
+                            "shorten its texts in the sources")
+    while low < high:
+        mid = (low + high) // 2
+        if fits(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return FONT_STEPS_PT[low]
+
+
+def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
+    source = f"handout '{name}'"
+    font_pt = fit_font(kind, context, name)
+    return render_pdf(_html(kind, context, font_pt), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source)
+
+
+# -- benchmark probe (pipeline/bench.py) -----------------------------------------------------------
+def bench_handouts(sources: Path | str = "sources", paper: str = DEFAULT_PAPER) -> float:
+    """Seconds to build every handout of one paper size from loaded sources (nothing written)."""
+    import time
+
+    from ..load import load
+
+    toolkit = load(sources)
+    started = time.perf_counter()
+    for target in targets(toolkit, {"paper": paper}):
+        build_target(toolkit, target)
+    return time.perf_counter() - started
