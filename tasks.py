@@ -88,8 +88,10 @@ def handouts(c, sources=SOURCES, paper="a4", force=False, out="output"):
 @task(help=dict(RENDER_HELP, region="the territory, e.g. 'Île-de-France'", country="its country (name or ISO code)",
                 priority="thematic priority id(s), comma-separated (green, digital, resilience)",
                 challenge="strategic challenge id(s), comma-separated",
-                function="cluster function id(s), comma-separated (default: all three)"))
-def roadmap(c, region, country, priority, challenge, function=None, sources=SOURCES, force=False, out="output"):
+                function="cluster function id(s), comma-separated (default: all three)",
+                contact="who to contact about this roadmap (printed on the cover)"))
+def roadmap(c, region, country, priority, challenge, function=None, contact="", sources=SOURCES, force=False,
+            out="output"):
     """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3."""
     from pipeline.gate import load_checked
     from pipeline.render.roadmaps import roadmap_command
@@ -97,7 +99,7 @@ def roadmap(c, region, country, priority, challenge, function=None, sources=SOUR
     with user_errors():
         toolkit = load_checked(Path(sources), force=force, out=Path(out))
         path = roadmap_command(toolkit, region=region, country=country, priorities=priority,
-                               challenges=challenge, functions=function, out=Path(out))
+                               challenges=challenge, functions=function, contact=contact, out=Path(out))
     print(f"wrote {path}")
 
 

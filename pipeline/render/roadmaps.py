@@ -1,0 +1,465 @@
+"""Word roadmaps for consultants (phase 4 of the toolkit), rendered from templates/roadmap.docx with docxtpl.
+
+One roadmap is one territory's choices of phases 1-3 (thematic priorities, strategic challenges, cluster
+functions) and, pre-filled from the sources: every policy action of those cells with its examples (linked),
+the Expert Group recommendations those actions serve, and blank tables for phase 4.
+
+Targets:
+    default (`invoke build`)             one per priority x challenge: roadmaps/<priority>-<challenge>.docx
+    options {"regions": CSV}             one per row of the CSV: roadmaps/<slug>.docx
+    `invoke roadmap --region ...`        roadmap_command(): one file, written straight away
+
+The template is rendered with autoescape and StrictUndefined: "R&D", "<" and quotes reach Word as text,
+and a misspelt tag stops the build instead of leaving a blank. The .docx is rewritten with fixed zip
+timestamps and core properties from the edition date, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PipelineError, SourceError
+from ..model import Toolkit
+from ..outputs import atomic_write_bytes
+from ..paths import TEMPLATES
+from ..targets import Target
+
+BUILDER = "roadmaps"
+TEMPLATE_NAME = "roadmap.docx"
+PLACEHOLDER_REGION = "Your region"  # the default set is for any territory
+REGION_COLUMNS = ("region", "country", "priorities", "challenges")  # required; "contact", "functions" optional
+SLUG_MAX = 80
+NO_ACTION = "The toolkit proposes no action for this combination."
+
+# Letters NFKD does not take apart: 'Łódź' must fold to 'lodz', not 'odz'.
+_FOLD_EXTRA = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D",
+                             "ð": "d",
+                             "Þ": "Th", "þ": "th", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+                             "ı": "i", "Ħ": "H", "ħ": "h"})
+
+
+@dataclass(frozen=True)
+class RoadmapSpec:
+    """What one roadmap is for: validated ids, the country as its ISO name."""
+
+    region: str
+    country: str
+    priorities: tuple[str, ...]
+    challenges: tuple[str, ...]
+    functions: tuple[str, ...]
+    contact: str = ""
+
+
+# -- validating the choices ------------------------------------------------------------------------
+
+def ascii_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
+def slugify(*parts: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(" ".join(parts)).lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") or "roadmap"
+
+
+def parse_ids(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """'green; digital' -> ('green', 'digital') in toolkit order; ValueError naming the allowed ids."""
+    given = [v for v in re.split(r"[\s;,]+", (value or "").strip().lower()) if v]
+    if not given:
+        raise ValueError(f"no {what} given (allowed: {', '.join(allowed)})")
+    unknown = [v for v in given if v not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what} '{unknown[0]}' (allowed: {', '.join(allowed)})")
+    return tuple(a for a in allowed if a in given)
+
+
+def country_name(value: str) -> str:
+    """An ISO 3166 country from its name or code ('FR', 'FRA', 'France'); ValueError otherwise."""
+    import pycountry
+
+    value = (value or "").strip()
+    if not value:
+        raise ValueError("no country given (an ISO 3166 name or code, e.g. 'FR' or 'France')")
+    try:
+        country = pycountry.countries.lookup(value)
+    except LookupError:
+        raise ValueError(f"'{value}' is not a country (give an ISO 3166 name or code, e.g. 'FR' or 'France')") \
+            from None
+    return getattr(country, "common_name", None) or country.name
+
+
+def _allowed(toolkit: Toolkit) -> dict[str, tuple[str, ...]]:
+    tx = toolkit.taxonomy
+    return {"priorities": tuple(t.id for t in tx.priorities), "challenges": tuple(t.id for t in tx.challenges),
+            "functions": tuple(t.id for t in tx.functions)}
+
+
+def make_spec(toolkit: Toolkit, *, region: str, country: str, priorities: str, challenges: str,
+              functions: str | None = None, contact: str = "") -> RoadmapSpec:
+    """A validated spec from option strings; PipelineError names the option at fault and what is allowed."""
+    allowed = _allowed(toolkit)
+    region = (region or "").strip()
+    if not region:
+        raise PipelineError("--region: no region given")
+    values = {}
+    for option, dimension, what, value in (("--priority", "priorities", "priority", priorities),
+                                           ("--challenge", "challenges", "challenge", challenges),
+                                           ("--function", "functions", "function", functions)):
+        if dimension == "functions" and not (value or "").strip():
+            values[dimension] = allowed["functions"]  # no function chosen: all three
+            continue
+        try:
+            values[dimension] = parse_ids(value, allowed[dimension], what)
+        except ValueError as exc:
+            raise PipelineError(f"{option}: {exc}") from None
+    try:
+        country = country_name(country)
+    except ValueError as exc:
+        raise PipelineError(f"--country: {exc}") from None
+    return RoadmapSpec(region, country, values["priorities"], values["challenges"], values["functions"],
+                       (contact or "").strip())
+
+
+def spec_slug(toolkit: Toolkit, spec: RoadmapSpec) -> str:
+    """<region>-<priorities>-<challenges>[-<functions> when not all three], ASCII only."""
+    parts = [spec.region, *spec.priorities, *spec.challenges]
+    if spec.functions != _allowed(toolkit)["functions"]:
+        parts += spec.functions
+    return slugify(*parts)
+
+
+def read_regions(path: Path, toolkit: Toolkit) -> list[tuple[RoadmapSpec, str]]:
+    """(spec, slug) per row of a regions CSV; SourceError with file:row and column on a bad value."""
+    from ..sources.tables import read_csv
+
+    table = read_csv(Path(path))
+    missing = [c for c in REGION_COLUMNS if c not in table.columns]
+    if missing:
+        raise SourceError(table.origin.at(row=1), f"missing column '{missing[0]}' "
+                          f"(the columns are: {', '.join(REGION_COLUMNS)}, contact; optional: functions)")
+    if not table.rows:
+        raise SourceError(table.origin, "no regions: the file has a header row only")
+    allowed = _allowed(toolkit)
+    out: list[tuple[RoadmapSpec, str]] = []
+    seen: dict[str, int | None] = {}
+    for row in table.rows:
+        if not row["region"]:
+            raise SourceError(row.where("region"), "the region is empty")
+        values = {}
+        for column, what in (("priorities", "priority"), ("challenges", "challenge"), ("functions", "function")):
+            if column == "functions" and not row[column]:
+                values[column] = allowed["functions"]
+                continue
+            try:
+                values[column] = parse_ids(row[column], allowed[column], what)
+            except ValueError as exc:
+                raise SourceError(row.where(column), str(exc)) from None
+        try:
+            country = country_name(row["country"])
+        except ValueError as exc:
+            raise SourceError(row.where("country"), str(exc)) from None
+        spec = RoadmapSpec(row["region"], country, values["priorities"], values["challenges"],
+                           values["functions"], row["contact"])
+        slug = spec_slug(toolkit, spec)
+        if slug in seen:
+            raise SourceError(row.where("region"), f"the same roadmap as row {seen[slug]} "
+                              f"(both would be roadmaps/{slug}.docx); change the region or the choices")
+        seen[slug] = row.origin.row
+        out.append((spec, slug))
+    return out
+
+
+def default_specs(toolkit: Toolkit) -> list[tuple[RoadmapSpec, str]]:
+    """The set `invoke build` makes: one per priority x challenge, all functions, for any region."""
+    functions = _allowed(toolkit)["functions"]
+    return [(RoadmapSpec(PLACEHOLDER_REGION, "", (p.id,), (c.id,), functions), f"{p.id}-{c.id}")
+            for p in toolkit.taxonomy.priorities for c in toolkit.taxonomy.challenges]
+
+
+# -- what a roadmap shows (also its deps) ----------------------------------------------------------
+
+def roadmap_context(toolkit: Toolkit, spec: RoadmapSpec) -> dict:
+    """Everything the document shows, as plain data: the template's variables (docs/roadmaps.md)."""
+    tx = toolkit.taxonomy
+    doc = toolkit.document
+
+    def labels(dimension: str, ids: tuple[str, ...]) -> str:
+        return ", ".join(tx.term(dimension, i).label for i in ids)
+
+    groups, action_ids = [], set()
+    for p in spec.priorities:
+        for c in spec.challenges:
+            rows = []
+            for f in spec.functions:
+                cell = toolkit.cell(p, c, f)
+                if not cell.actions and not cell.examples:
+                    continue
+                action_ids.update(a.id for a in cell.actions)
+                rows.append({
+                    "function": cell.function.label,
+                    "actions": [{"id": a.id, "text": a.text} for a in cell.actions],
+                    "examples": [{"id": e.example_id, "name": e.name, "country": e.country, "link": e.link}
+                                 for e in cell.examples],
+                })
+            priority = tx.term("priorities", p)
+            groups.append({"priority": p, "challenge": c,
+                           "title": f"{priority.label} × {tx.term('challenges', c).label}",
+                           "table_number": toolkit.table_numbers.get(p, ""),
+                           "table_title": priority.table_title, "rows": rows})
+    areas = {a.id: a.label for a in tx.areas}
+    recommendations = [{"id": r.id, "number": r.number, "title": r.title, "area": areas.get(r.area, r.area)}
+                       for r in toolkit.recommendations_for_actions(action_ids)]
+    return {
+        "region": spec.region,
+        "country": spec.country,
+        "contact": spec.contact,
+        "choices": {"priorities": labels("priorities", spec.priorities),
+                    "challenges": labels("challenges", spec.challenges),
+                    "functions": labels("functions", spec.functions)},
+        "ids": {"priorities": list(spec.priorities), "challenges": list(spec.challenges),
+                "functions": list(spec.functions)},
+        "groups": groups,
+        "recommendations": recommendations,
+        "recommendations_table": toolkit.table_numbers.get("recommendations", ""),
+        "allowed": {k: ", ".join(v) for k, v in _allowed(toolkit).items()},
+        "source": {"series": doc.series, "title": doc.title, "short_title": doc.title.split(" – ")[0],
+                   "edition": doc.edition_id, "date": doc.edition_date.isoformat(),
+                   "copyright": doc.copyright.rstrip(".")},
+    }
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML, or docxtpl markup (\a, \f)
+
+
+def _xml_safe(value):
+    """Every string of the context without control characters (a pasted vertical tab breaks the .docx)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    return value
+
+
+def _rich(tpl, context: dict) -> dict:
+    """The context with each table cell's actions and examples as docxtpl RichText (links, paragraphs)."""
+    from docxtpl import RichText
+
+    def actions(items: list[dict]):
+        rt = RichText()
+        for i, a in enumerate(items):
+            rt.add(("\a" if i else "") + a["text"])  # \a: docxtpl starts a new paragraph
+        return rt if items else RichText(NO_ACTION, italic=True)
+
+    def examples(items: list[dict]):
+        rt = RichText()
+        for i, e in enumerate(items):
+            if i:
+                rt.add("\a")  # in a run of its own: never inside a hyperlink
+            if e["link"]:
+                rt.add(e["name"], url_id=tpl.build_url_id(e["link"]), style="Hyperlink")
+            else:
+                rt.add(e["name"])
+            if e["country"]:
+                rt.add(f" ({e['country']})")
+        return rt if items else RichText("–")
+
+    groups = []
+    for g in context["groups"]:
+        rows = [{**r, "actions": actions(r["actions"]), "examples": examples(r["examples"])} for r in g["rows"]]
+        if not rows:
+            rows = [{"function": "–", "actions": RichText(NO_ACTION, italic=True), "examples": RichText("–")}]
+        groups.append({**g, "rows": rows})
+    return {**context, "groups": groups}
+
+
+_ENV = None
+CACHE_LIMIT = 64
+_PATCHED: dict[str, str] = {}  # docxtpl's tag clean-up of the template XML, same for every roadmap
+
+
+def _jinja_env():
+    """autoescape + StrictUndefined; compiled templates are cached by source, since docxtpl compiles the
+    same template XML for every roadmap (most of a render's time otherwise)."""
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        class CachingEnvironment(jinja2.Environment):
+            def from_string(self, source, globals=None, template_class=None):
+                key = source if isinstance(source, str) else None
+                cache = self.__dict__.setdefault("_compiled", {})
+                if key is None or globals or template_class:
+                    return super().from_string(source, globals, template_class)
+                if key not in cache:
+                    if len(cache) > CACHE_LIMIT:  # a long `invoke watch` sees the template change
+                        cache.clear()
+                    cache[key] = super().from_string(source)
+                return cache[key]
+
+        _ENV = CachingEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    return _ENV
+
+
+def _template_class():
+    from docxtpl import DocxTemplate
+
+    class CachedDocxTemplate(DocxTemplate):
+        def patch_xml(self, src_xml):
+            if src_xml not in _PATCHED:
+                if len(_PATCHED) > CACHE_LIMIT:
+                    _PATCHED.clear()
+                _PATCHED[src_xml] = super().patch_xml(src_xml)
+            return _PATCHED[src_xml]
+
+    return CachedDocxTemplate
+
+
+def render_roadmap(toolkit: Toolkit, context: dict, template: bytes | None = None) -> bytes:
+    """The .docx bytes of one roadmap."""
+    import jinja2
+
+    from .roadmap_template import CUSTOM_PROPERTIES_TYPE, MARKER_PROPERTY, MARKER_VALUE, custom_properties_xml
+
+    if template is None:
+        template = read_template()
+    context = _xml_safe(context)
+    tpl = _template_class()(io.BytesIO(template))
+    try:
+        tpl.render(_rich(tpl, context), _jinja_env(), autoescape=True)
+    except jinja2.TemplateError as exc:  # a misspelt or broken tag someone typed in Word
+        raise PipelineError(f"templates/{TEMPLATE_NAME}: {type(exc).__name__}: {exc.message or exc} "
+                            "(see docs/roadmaps.md for the tags)") from None
+    edition = toolkit.document.edition_date
+    stamp = dt.datetime.combine(edition, dt.time(), tzinfo=dt.timezone.utc)
+    props = tpl.docx.core_properties
+    props.title = f"Cluster policy roadmap – {context['region']}"
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    for part in tpl.docx.part.package.iter_parts():
+        if part.content_type == CUSTOM_PROPERTIES_TYPE:  # the harvest marker, with what this one is for
+            part._blob = custom_properties_xml({
+                MARKER_PROPERTY: MARKER_VALUE, "CPT_Region": context["region"], "CPT_Country": context["country"],
+                "CPT_Priorities": " ".join(context["ids"]["priorities"]),
+                "CPT_Challenges": " ".join(context["ids"]["challenges"]),
+                "CPT_Functions": " ".join(context["ids"]["functions"]),
+                "CPT_Edition": toolkit.document.edition_id})
+    return package_bytes(tpl.docx.part.package, edition)
+
+
+def read_template() -> bytes:
+    path = TEMPLATES / TEMPLATE_NAME
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PipelineError(f"templates/{TEMPLATE_NAME} is missing; regenerate it with "
+                            "`python -m pipeline.render.roadmap_template`") from None
+
+
+def package_bytes(package, date: dt.date) -> bytes:
+    """A python-docx package as .docx bytes, reproducibly: what OpcPackage.save writes, but zipped once
+    with fixed timestamps and a stable order (saving and re-zipping would compress everything twice)."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return zip_entries(entries, date)
+
+
+def zip_entries(entries: dict[str, bytes], date: dt.date) -> bytes:
+    """Fixed timestamps (the edition date), fixed attributes, [Content_Types].xml first then by name."""
+    stamp = (date.year, date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
+
+
+# -- the builder -----------------------------------------------------------------------------------
+
+def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    regions = options.get("regions")
+    specs = read_regions(Path(regions), toolkit) if regions else default_specs(toolkit)
+    return [Target(BUILDER, slug, (f"roadmaps/{slug}.docx",), deps=roadmap_context(toolkit, spec),
+                   templates=(TEMPLATE_NAME,), params={"spec": dataclasses.asdict(spec)})
+            for spec, slug in specs]
+
+
+def _spec_from_params(params: dict) -> RoadmapSpec:
+    data = dict(params["spec"])
+    for key in ("priorities", "challenges", "functions"):
+        data[key] = tuple(data[key])
+    return RoadmapSpec(**data)
+
+
+def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
+    spec = _spec_from_params(target.params)
+    return {target.outputs[0]: render_roadmap(toolkit, roadmap_context(toolkit, spec))}
+
+
+def roadmap_command(toolkit: Toolkit, *, region: str, country: str, priorities: str = "green",
+                    challenges: str = "skills", functions: str | None = None, contact: str = "",
+                    out: Path = Path("output")) -> Path:
+    """`invoke roadmap`: one roadmap, validated, written atomically; returns its path."""
+    spec = make_spec(toolkit, region=region, country=country, priorities=priorities, challenges=challenges,
+                     functions=functions, contact=contact)
+    path = Path(out) / "roadmaps" / f"{spec_slug(toolkit, spec)}.docx"
+    return atomic_write_bytes(path, render_roadmap(toolkit, roadmap_context(toolkit, spec)))
+
+
+# -- benchmark -------------------------------------------------------------------------------------
+
+BENCH_REGIONS = ("Île-de-France", "Skellefteå", "Łódź", "Bavaria", "Flanders", "Lombardy", "Catalonia",
+                 "Upper Austria", "Västra Götaland", "South Moravia")
+BENCH_COUNTRIES = ("FR", "SE", "PL", "DE", "BE", "IT", "ES", "AT", "SE", "CZ")
+
+
+def bench_specs(toolkit: Toolkit, count: int = 1000) -> list[RoadmapSpec]:
+    """`count` distinct roadmaps: regions x numbered copies x priority/challenge pairs (some several)."""
+    allowed = _allowed(toolkit)
+    pairs = [((p,), (c,)) for p in allowed["priorities"] for c in allowed["challenges"]]
+    pairs += [(allowed["priorities"][:2], allowed["challenges"][:2])]
+    out = []
+    for i in range(count):
+        p, c = pairs[i % len(pairs)]
+        n = i % len(BENCH_REGIONS)
+        out.append(RoadmapSpec(f"{BENCH_REGIONS[n]} {i}", country_name(BENCH_COUNTRIES[n]), p, c,
+                               allowed["functions"], f"contact{i}@example.org"))
+    return out
+
+
+def bench_roadmaps(sources: Path | str = "sources", count: int = 1000) -> float:
+    """Seconds to render `count` roadmaps in this process (nothing written): the per-core floor."""
+    import time
+
+    from ..load import load
+
+    toolkit = load(sources)
+    specs = bench_specs(toolkit, count)
+    template = read_template()
+    started = time.perf_counter()
+    for spec in specs:
+        render_roadmap(toolkit, roadmap_context(toolkit, spec), template)
+    return time.perf_counter() - started
