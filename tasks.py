@@ -52,8 +52,12 @@ def clean(c):
 @task(help={"fast": "skip the slow tests (real PDFs, LibreOffice, Chromium)"})
 def test(c, fast=False):
     """Run the test suite (the README's test command runs this)."""
+    import shlex
+    import sys
+
     marker = ' -m "not slow"' if fast else ""
-    c.run(f"python -m pytest -n auto -q{marker}", pty=False)
+    # this interpreter (the venv's), whatever `python` on PATH is
+    c.run(f"{shlex.quote(sys.executable)} -m pytest -n auto -q{marker}", pty=False)
 
 
 # -- one output format at a time ------------------------------------------------------------------

@@ -121,7 +121,10 @@ def build_one(target: Target, out: str) -> tuple[str, list[str]]:
     if unexpected:
         raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
     for rel, data in files.items():
-        atomic_write_bytes(Path(out) / rel, data)
+        path = Path(out) / rel
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
+        atomic_write_bytes(path, data)
     return target.id, sorted(files)
 
 

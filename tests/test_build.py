@@ -6,7 +6,9 @@ rebuilt output has a new inode and an untouched one keeps its own.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,8 +31,9 @@ def build(sources: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def outputs(out: Path) -> dict[str, Path]:
-    return {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*"))
-            if p.is_file() and ".build" not in p.parts and "check" not in p.parts[:1]}
+    """Every built file; the build's own state and the check report (rewritten by every check) aside."""
+    files = {p.relative_to(out): p for p in sorted(out.rglob("*")) if p.is_file()}
+    return {rel.as_posix(): p for rel, p in files.items() if rel.parts[0] not in (".build", "check")}
 
 
 def inodes(out: Path) -> dict[str, int]:
@@ -74,7 +77,7 @@ def test_one_example_edit_rebuilds_exactly_the_outputs_that_show_it(built, tmp_p
     before_bytes, before_inodes = contents(out), inodes(out)
     edit(sources / "examples.csv", "Innovation clusters Saxony", "Innovation clusters Saxony & Thuringia")
     try:
-        build(sources, out)
+        stdout = build(sources, out).stdout
         rewritten = {rel for rel, ino in inodes(out).items() if before_inodes.get(rel) != ino}
         # What a from-scratch build of the edited sources changes is what had to be rebuilt.
         fresh = tmp_path / "fresh"
@@ -83,7 +86,12 @@ def test_one_example_edit_rebuilds_exactly_the_outputs_that_show_it(built, tmp_p
         assert changed, "the edit changed no output at all"
         assert rewritten == changed
         assert "paper/toolkit.pdf" in rewritten
-        assert len(rewritten) < len(before_inodes) / 2  # not a rebuild of everything
+        # ...and no target was rebuilt that shows nothing of the edit (its first output names it).
+        manifest = json.loads((out / ".build" / "manifest.json").read_text(encoding="utf-8"))
+        affected = {entry["outputs"][0] for entry in manifest.values() if changed & set(entry["outputs"])}
+        built_now = set(re.findall(r"\] built (\S+)", stdout))
+        assert built_now == affected
+        assert len(built_now) < len(manifest) / 2  # not a rebuild of everything
     finally:
         edit(sources / "examples.csv", "Innovation clusters Saxony & Thuringia", "Innovation clusters Saxony")
         build(sources, out)
