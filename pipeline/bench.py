@@ -82,8 +82,17 @@ def run_bench(runs: int = 3, out: Path = Path("output/bench.json")) -> dict:
 
         checks = []
         for _ in range(runs):
-            checks.append(timed(invoke("check", "--sources", str(sources)), cwd=work)[0])
+            checks.append(timed(invoke("check", "--sources", str(sources), "--out", str(work / "out0")))[0])
         results["check_shipped_s"] = median(checks)
+
+        # 1,000 roadmaps from a generated regions file, through the pool, as `invoke roadmaps` runs them.
+        regions = work / "regions-1000.csv"
+        write_regions(regions, 1000)
+        seconds, stdout = timed(invoke("roadmaps", "--regions", str(regions), "--sources", str(sources),
+                                       "--out", str(work / "roadmaps1000")))
+        results["roadmaps_1000_pool_s"] = round(seconds, 2)
+        results["roadmaps_1000_pool_docs_per_s"] = round(1000 / seconds, 1)
+        results["roadmaps_1000_built"] = built_count(stdout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -97,16 +106,18 @@ def _in_process_figures(runs: int) -> dict:
     """Figures measured by the builders' own bench functions (each in a fresh child process)."""
     figures: dict = {}
     probes = {
-        "check_synthetic_10k_s": "pipeline.checks.bench:bench_check",
-        "paper_build_and_floor_s": "pipeline.render.paper:bench_paper",
-        "handouts_s": "pipeline.render.handouts:bench_handouts",
-        "roadmaps_1000": "pipeline.render.roadmaps:bench_roadmaps",
+        "check_synthetic_10k_examples_50k_links": "pipeline.checks.bench:bench_check",
+        "weasyprint_floor_s": "pipeline.bench:bench_floor",
+        "paper_bare_render_s": "pipeline.render.paper:bench_paper",
+        "handouts_in_process_s": "pipeline.render.handouts:bench_handouts",
+        "roadmaps_1000_in_process_s": "pipeline.render.roadmaps:bench_roadmaps",
+        "docxtpl_bare_loop_docs_per_s": "pipeline.render.roadmaps:bench_docxtpl_floor",
     }
     for name, entry in probes.items():
         module, function = entry.split(":")
         code = f"import json; from {module} import {function} as f; print(json.dumps(f()))"
         values = []
-        for _ in range(1 if name == "roadmaps_1000" else runs):
+        for _ in range(1 if name.startswith(("roadmaps", "docxtpl")) else runs):
             try:
                 _, stdout = timed([sys.executable, "-c", code])
                 values.append(json.loads(stdout.strip().splitlines()[-1]))
@@ -127,3 +138,41 @@ def _median_of(values: list):
     if isinstance(first, dict):
         return {k: _median_of([v[k] for v in values]) for k in first}
     return first
+
+
+def write_regions(path: Path, count: int) -> None:
+    """A regions CSV of `count` made-up territories, each a priority x challenge of the toolkit."""
+    import csv
+
+    priorities, challenges = ("green", "digital", "resilience"), ("innovation", "skills", "internationalisation",
+                                                                  "value-chains")
+    countries = ("FR", "DE", "PL", "SE", "IT", "ES", "AT", "EE")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["region", "country", "priorities", "challenges", "contact"])
+        for i in range(count):
+            writer.writerow([f"Region {i}", countries[i % len(countries)], priorities[i % 3],
+                             challenges[(i // 3) % 4], f"office{i}@example.eu"])
+
+
+def bench_floor(sources: str = "sources") -> float:
+    """The floor a full build competes with: WeasyPrint rendering the final paper and handout HTML, one
+    after the other in one process (HTML made and handout fonts fitted beforehand, outside the clock)."""
+    from .load import load
+    from .paths import TEMPLATES
+    from .render import handouts, paper
+    from .render.common import render_pdf
+
+    toolkit = load(sources)
+    epoch = toolkit.document.source_date_epoch
+    paper_html = paper.paper_html(toolkit, pdf=True)
+    pages = []
+    for target in handouts.targets(toolkit, {}):
+        context = handouts._context(toolkit, target.params)
+        kind = handouts.KINDS[context["kind"]]
+        pages.append(handouts._html(kind, context, handouts.fit_font(kind, context, target.name)))
+    started = time.perf_counter()
+    paper.render_paper_pdf(toolkit, paper_html)
+    for html in pages:
+        render_pdf(html, TEMPLATES / handouts.TEMPLATE_FOLDER, epoch, source="bench")
+    return time.perf_counter() - started

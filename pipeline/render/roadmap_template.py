@@ -13,7 +13,7 @@ so restyling one style changes every place that uses it:
     table styles      "Roadmap Table" (toolkit content), "Roadmap Fill-in Table" (blank, for the consultant),
                       "Roadmap Cover" (the coloured block on the cover)
 
-The tags (docs/roadmaps.md lists every variable) are plain text in the document: `{{ region }}`,
+The tags (the README lists every variable) are plain text in the document: `{{ region }}`,
 `{{r ... }}` for rich text (links), `{%p ... %}` paragraph and `{%tr ... %}` table-row loops.
 The document is marked as ours by the custom property MARKER_PROPERTY, which `invoke harvest` checks.
 """
