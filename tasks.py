@@ -152,14 +152,17 @@ def build(c, sources=SOURCES, force=False, jobs=None, only=None, out="output"):
         raise Exit(code=code)
 
 
-@task(help={"sources": "folder with the source files (default: sources)"})
-def watch(c, sources=SOURCES):
+@task(help={"sources": "folder with the source files (default: sources)",
+            "only": "comma-separated builders to run (default: all)",
+            "out": "output folder (default: output)"})
+def watch(c, sources=SOURCES, only=None, out="output"):
     """Rebuild what changed whenever a source or template is saved (Ctrl-C to stop)."""
     from pipeline.build import available_builders, build_command
     from pipeline.watch import watch as watch_loop
 
+    builders = [b.strip() for b in only.split(",")] if only else available_builders()
     with user_errors():
-        watch_loop(Path(sources), lambda: build_command(Path(sources), available_builders(), {}))
+        watch_loop(Path(sources), lambda: build_command(Path(sources), builders, {}, out=Path(out)))
 
 
 @task(help={"runs": "runs per figure; medians are reported (default 3)"})

@@ -156,3 +156,38 @@ def test_clean_removes_output(tmp_path):
     shutil.copytree(PROJECT / "pipeline", tmp_path / "pipeline")
     result = subprocess.run([sys.executable, "-m", "invoke", "clean"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and not (tmp_path / "output").exists()
+
+
+def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
+    sources, out = tmp_path / "sources", tmp_path / "out"
+    shutil.copytree(SHIPPED, sources)
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "watch", "--sources", str(sources), "--out", str(out),
+                             "--only", "site"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True,
+                            env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+
+    def wait_for(text: str, timeout: float = 60, unless: str = "\0") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if text in line and unless not in line:
+                return
+        raise AssertionError(f"no {text!r} in:\n{''.join(lines)}")
+
+    try:
+        wait_for("watching")
+        page = out / "site" / "examples" / "innovation-clusters-saxony.html"
+        assert "Innovation clusters Saxony" in page.read_text(encoding="utf-8")
+        edit(sources / "actions.csv", "green,innovation,intelligence", "gren,innovation,intelligence")
+        wait_for("error: ")
+        assert "actions.csv:2: column 'priority': unknown value 'gren'" in lines[-1]
+        edit(sources / "actions.csv", "gren,innovation,intelligence", "green,innovation,intelligence")
+        edit(sources / "examples.csv", "Innovation clusters Saxony", "Innovation clusters of Saxony")
+        wait_for(" (up to date)", unless="built 0,")  # the summary; the first save may rebuild nothing
+        assert "Innovation clusters of Saxony" in page.read_text(encoding="utf-8"), "".join(lines)
+        assert proc.poll() is None  # still watching
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
