@@ -221,7 +221,7 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs,
                           title=" + ".join(builders))
     if "site" in builders:  # the web tool offers the other outputs for download
-        builder_module("site").publish_downloads(Path(out))
+        builder_module("site").publish_downloads(Path(out), toolkit)
     for target_id, message in sorted(summary.failed.items()):
         print(f"error: {target_id}: {message}", file=sys.stderr)
     print(summary.line())

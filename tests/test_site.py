@@ -363,6 +363,16 @@ def test_publish_downloads_copies_what_exists(tmp_path):
     (out / "roadmaps" / "green-skills.docx").write_bytes(b"PK docx")
     assert (downloads / "roadmaps" / "green-skills.docx") in site.publish_downloads(out)
     assert not list(downloads.rglob("*.tmp"))
+    assert site.publish_downloads(out) == []  # nothing changed: nothing rewritten
+
+
+def test_publish_downloads_offers_only_the_default_roadmaps(tmp_path, shipped):
+    out = tmp_path / "output"
+    (out / "roadmaps").mkdir(parents=True)
+    for name in ("green-skills.docx", "ile-de-france-green-skills.docx"):
+        (out / "roadmaps" / name).write_bytes(b"PK docx")
+    written = site.publish_downloads(out, shipped)
+    assert [p.name for p in written] == ["green-skills.docx"]
 
 
 # -- builds: reproducible and incremental ---------------------------------------------------------

@@ -262,7 +262,7 @@ def web_font(path: Path) -> bytes:
 
 
 # -- downloads ------------------------------------------------------------------------------------
-def publish_downloads(out: Path | str = "output") -> list[Path]:
+def publish_downloads(out: Path | str = "output", toolkit: Toolkit | None = None) -> list[Path]:
     """Copy the already-built paper, handouts and roadmaps into site/downloads/ (atomically, skip missing).
 
     The pages link these files; the build calls this after a build that included the site, so the site
@@ -273,7 +273,12 @@ def publish_downloads(out: Path | str = "output") -> list[Path]:
     out = Path(out)
     wanted = [(out / "paper" / "toolkit.pdf", Path("toolkit.pdf"))]
     wanted += [(p, Path("handouts") / p.name) for p in sorted((out / "handouts").glob("*.pdf"))]
-    wanted += [(p, Path("roadmaps") / p.name) for p in sorted((out / "roadmaps").glob("*.docx"))]
+    roadmaps = sorted((out / "roadmaps").glob("*.docx"))
+    if toolkit is not None:  # only the default set: a consultant's own region roadmap is not for the web
+        tx = toolkit.taxonomy
+        default = {f"{p.id}-{c.id}.docx" for p in tx.priorities for c in tx.challenges}
+        roadmaps = [r for r in roadmaps if r.name in default]
+    wanted += [(p, Path("roadmaps") / p.name) for p in roadmaps]
     written = []
     for source, rel in wanted:
         target = out / "site" / "downloads" / rel
