@@ -139,6 +139,8 @@ def test_identity_printed_differently(clean, field, rule_id, value):
                                          for c in clean.table5_examples])
     (finding,) = fired(tk, rule_id)
     assert finding.subject == "house-of-digitalisation"
+    record = clean.example_by_id["house-of-digitalisation"]
+    assert finding.suggestion.startswith(f"did you mean '{getattr(record, field)}' ({record.origin})?")
     files = {o.file.rsplit("/", 1)[-1] for o in finding.locations}
     assert files == {"examples.csv", "table5_examples.csv"}
 

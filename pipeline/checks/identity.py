@@ -41,11 +41,12 @@ def _printed_differently(toolkit: Toolkit, field: str):
             shown.append(f"{printed} in {_place(c)}")
         own = getattr(record, field)
         has = f"has the {field} {quote(own)}" if own else f"has no {field}"
+        mean = f"did you mean {quote(own)} ({record.origin})? " if own else ""
         yield finding(example_id,
                       f"{quote(record.name)} ({example_id}) {has} in its record but is printed "
                       + "; ".join(shown),
                       [record.origin.at(column=field)] + [c.origin.at(column=field) for c in citations],
-                      f"one example, one {field}: correct the record or the citation, "
+                      f"{mean}One example, one {field}: correct the record or the citation, "
                       f"or cite a separate example if these are different")
 
 
