@@ -115,7 +115,26 @@ _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: work
 
 
 def build_one(target: Target, out: str) -> tuple[str, list[str]]:
-    """Build one target and write its outputs atomically. Runs in a worker (or in-process)."""
+    """Build one target and write its outputs atomically. Runs in a worker (or in-process).
+
+    Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
+    not survive pickling would otherwise break the whole pool, and the user needs the message, not
+    a worker's traceback (TOOLKIT_DEBUG=1 prints it for developers).
+    """
+    try:
+        return _build_one(target, out)
+    except PipelineError as exc:
+        raise PipelineError(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("TOOLKIT_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        raise PipelineError(f"internal error {type(exc).__name__}: {exc} "
+                            "(a bug: TOOLKIT_DEBUG=1 shows the traceback)") from None
+
+
+def _build_one(target: Target, out: str) -> tuple[str, list[str]]:
     files = builder_module(target.builder).build_target(_TOOLKIT, target)
     unexpected = set(files) - set(target.outputs)
     if unexpected:

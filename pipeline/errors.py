@@ -54,6 +54,9 @@ class SourceError(PipelineError):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):  # picklable, so it can cross from a worker process
+        return (type(self), (self.origin, self.message, self.field))
+
     def __str__(self) -> str:
         place = str(self.origin.at(column=None))
         field = f" column '{self.field}':" if self.field else ""

@@ -191,3 +191,23 @@ def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
+
+
+def test_bad_figure_data_fails_its_targets_with_one_line_each(tmp_path):
+    import pickle
+
+    from pipeline.errors import Origin, SourceError
+
+    error = SourceError(Origin("sources/figures.yaml", line=9, key="[0].centre"), "needs 'centre'")
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)  # it must cross from a worker
+
+    sources = tmp_path / "sources"
+    shutil.copytree(SHIPPED, sources)
+    edit(sources / "figures.yaml", "  kind: pyramid\n", "  kind: pyramidd\n")
+    run = subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out",
+                          str(tmp_path / "out"), "--only", "paper", "--jobs", "2"], cwd=PROJECT,
+                         capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2 and all("figures.yaml:" in e and "unknown kind 'pyramidd'" in e for e in errors)
+    assert not (tmp_path / "out" / "paper" / "toolkit.pdf").exists()
