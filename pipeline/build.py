@@ -235,6 +235,9 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     """
     from .gate import load_checked
 
+    unknown = [b for b in builders if b not in available_builders()]
+    if unknown:
+        raise PipelineError(f"--only: unknown output '{unknown[0]}' (expected: {', '.join(available_builders())})")
     toolkit = load_checked(sources, force=force, workbook=workbook, out=out)
     targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs,

@@ -35,3 +35,10 @@ def test_every_task_is_listed_and_documented():
                 "site", "test", "watch", "workbook"}
     assert set(tasks) == expected
     assert [t for t in tasks if f"`invoke {t}" not in readme] == []
+
+
+def test_unknown_builder_is_a_one_line_usage_error(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "invoke", "build", "--only", "papr", "--out", str(tmp_path)],
+                         cwd=PROJECT, capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip() == "error: --only: unknown output 'papr' (expected: paper, handouts, roadmaps, site)"
