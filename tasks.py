@@ -30,13 +30,14 @@ def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out
 
 
 @task(help={"sources": "folder with the source files (default: sources)",
-            "out": "where to write the workbook (default: output/workbook/toolkit.xlsx)"})
-def workbook(c, sources=SOURCES, out="output/workbook/toolkit.xlsx"):
+            "out": "where to write the workbook (default: output/workbook/toolkit.xlsx)",
+            "force": "replace an existing workbook outside output/ (it may hold edits)"})
+def workbook(c, sources=SOURCES, out="output/workbook/toolkit.xlsx", force=False):
     """Write every tabular source into one .xlsx for editors (drop-downs on id columns, frozen headers)."""
     from pipeline.workbook import write_workbook
 
     with user_errors():
-        path = write_workbook(Path(sources), Path(out))
+        path = write_workbook(Path(sources), Path(out), force=force)
     print(f"wrote {path}")
 
 

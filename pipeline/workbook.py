@@ -104,5 +104,11 @@ def _edition_datetime(sources: Path):
     return dt.datetime.combine(edition, dt.time())
 
 
-def write_workbook(sources: Path, out: Path) -> Path:
+def write_workbook(sources: Path, out: Path, force: bool = False) -> Path:
+    """Write the workbook; an existing file outside output/ may hold an editor's work: keep it unless `force`."""
+    from .errors import PipelineError
+
+    generated = Path(out).resolve().is_relative_to((Path.cwd() / "output").resolve())
+    if Path(out).exists() and not generated and not force:
+        raise PipelineError(f"{out} exists and may hold edits; pass --force to replace it")
     return atomic_write_bytes(out, build_workbook(sources))

@@ -4,10 +4,12 @@ from __future__ import annotations
 import dataclasses
 import shutil
 
+import pytest
 from openpyxl import load_workbook
 
 from pipeline.load import TABLES, load
 from pipeline.workbook import write_workbook
+from tests.conftest import SHIPPED
 
 
 def content(toolkit):
@@ -72,3 +74,20 @@ def test_ods_workbook_loads_too(sources, tmp_path):
         for name, frame in pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False).items():
             frame.to_excel(writer, sheet_name=name, index=False)
     assert content(load(sources, workbook=ods)) == from_csv
+
+
+def test_workbook_never_replaces_an_editors_file_without_force(tmp_path, monkeypatch):
+    from pipeline.errors import PipelineError
+    from pipeline.workbook import write_workbook
+
+    monkeypatch.chdir(tmp_path)
+    edited = tmp_path / "sources" / "toolkit.xlsx"
+    edited.parent.mkdir()
+    edited.write_bytes(b"an editor's work")
+    with pytest.raises(PipelineError, match="pass --force"):
+        write_workbook(SHIPPED, edited)
+    assert edited.read_bytes() == b"an editor's work"
+    write_workbook(SHIPPED, tmp_path / "output" / "toolkit.xlsx")
+    write_workbook(SHIPPED, tmp_path / "output" / "toolkit.xlsx")  # its own output: rewritten freely
+    write_workbook(SHIPPED, edited, force=True)
+    assert edited.read_bytes().startswith(b"PK")
