@@ -97,14 +97,18 @@ def handouts(c, sources=SOURCES, paper="a4", force=False, out="output"):
                 contact="who to contact about this roadmap (printed on the cover)"))
 def roadmap(c, region, country, priority, challenge, function=None, contact="", sources=SOURCES, force=False,
             out="output"):
-    """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3."""
+    """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3.
+
+    --force also replaces a roadmap of the same name that was filled in since it was made.
+    """
     from pipeline.gate import load_checked
     from pipeline.render.roadmaps import roadmap_command
 
     with user_errors():
         toolkit = load_checked(Path(sources), force=force, out=Path(out))
         path = roadmap_command(toolkit, region=region, country=country, priorities=priority,
-                               challenges=challenge, functions=function, contact=contact, out=Path(out))
+                               challenges=challenge, functions=function, contact=contact, out=Path(out),
+                               force=force)
     print(f"wrote {path}")
 
 

@@ -8,6 +8,7 @@ every previous output whole; the manifest is only updated for targets that finis
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import importlib
 import json
 import os
@@ -103,6 +104,17 @@ def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
     return any(not (out / o).exists() for o in target.outputs)
 
 
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def edited_outputs(target: Target, manifest: dict, out: Path) -> list[str]:
+    """Outputs changed by hand since the build wrote them (a roadmap filled in place, say)."""
+    hashes = (manifest.get(target.id) or {}).get("hashes", {})
+    return [rel for rel in target.outputs
+            if rel in hashes and (out / rel).is_file() and file_hash(out / rel) != hashes[rel]]
+
+
 def remove_leftovers(out: Path) -> None:
     """Temporary files of a build that was killed before it could rename them (we hold the lock)."""
     for tmp in out.rglob(".*.tmp"):
@@ -114,7 +126,7 @@ def remove_leftovers(out: Path) -> None:
 _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: workers inherit it
 
 
-def build_one(target: Target, out: str) -> tuple[str, list[str]]:
+def build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
     """Build one target and write its outputs atomically. Runs in a worker (or in-process).
 
     Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
@@ -134,7 +146,8 @@ def build_one(target: Target, out: str) -> tuple[str, list[str]]:
                             "(a bug: TOOLKIT_DEBUG=1 shows the traceback)") from None
 
 
-def _build_one(target: Target, out: str) -> tuple[str, list[str]]:
+def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
+    """Render, write what changed, and return each output's hash (to notice later hand edits)."""
     files = builder_module(target.builder).build_target(_TOOLKIT, target)
     unexpected = set(files) - set(target.outputs)
     if unexpected:
@@ -144,7 +157,7 @@ def _build_one(target: Target, out: str) -> tuple[str, list[str]]:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
         atomic_write_bytes(path, data)
-    return target.id, sorted(files)
+    return target.id, {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}
 
 
 class Progress:
@@ -188,15 +201,23 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         prints = {t.id: fingerprint(t, __version__) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
+        if not force:  # never overwrite what a person changed without being asked
+            for t in list(todo):
+                edited = edited_outputs(t, manifest, out)
+                if edited:
+                    todo.remove(t)
+                    summary.failed[t.id] = (f"{out / edited[0]} was changed since it was built; move it away "
+                                            "to keep it, or use --force to replace it")
         _TOOLKIT = toolkit
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         bar = Progress(len(todo), title, progress)
         by_id = {t.id: t for t in todo}
 
-        def finished(target_id: str, error: BaseException | None) -> None:
+        def finished(target_id: str, error: BaseException | None, hashes: dict | None = None) -> None:
             if error is None:
                 summary.built.append(target_id)
-                manifest[target_id] = {"fingerprint": prints[target_id], "outputs": list(by_id[target_id].outputs)}
+                manifest[target_id] = {"fingerprint": prints[target_id], "outputs": list(by_id[target_id].outputs),
+                                       "hashes": hashes}
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 manifest.pop(target_id, None)
@@ -206,8 +227,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             if jobs == 1:
                 for t in todo:
                     try:
-                        build_one(t, str(out))
-                        finished(t.id, None)
+                        finished(t.id, None, build_one(t, str(out))[1])
                     except Exception as exc:  # one bad target must not stop the others
                         finished(t.id, exc)
             else:
@@ -218,7 +238,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     while pending:
                         done, _ = wait(pending, return_when=FIRST_COMPLETED)
                         for future in done:
-                            finished(pending.pop(future), future.exception())
+                            error = future.exception()
+                            finished(pending.pop(future), error, None if error else future.result()[1])
         finally:
             bar.close()
             write_manifest(out, manifest)

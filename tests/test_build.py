@@ -211,3 +211,26 @@ def test_bad_figure_data_fails_its_targets_with_one_line_each(tmp_path):
     errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 2 and all("figures.yaml:" in e and "unknown kind 'pyramidd'" in e for e in errors)
     assert not (tmp_path / "out" / "paper" / "toolkit.pdf").exists()
+
+
+def test_an_output_changed_by_hand_is_never_overwritten_without_force(tmp_path):
+    sources, out = tmp_path / "sources", tmp_path / "out"
+    shutil.copytree(SHIPPED, sources)
+    build(sources, out, "--only", "roadmaps")
+    filled = out / "roadmaps" / "green-value-chains.docx"
+    import docx
+
+    document = docx.Document(filled)
+    document.add_paragraph("Our stakeholders met on 3 March.")
+    document.save(filled)  # a consultant filled the roadmap in place
+    mine = filled.read_bytes()
+    edit(sources / "examples.csv", "Innovation clusters Saxony", "Innovation clusters of Saxony")
+    run = subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out", str(out),
+                          "--only", "roadmaps"], cwd=PROJECT, capture_output=True, text=True,
+                         env={**os.environ, "CI": "1"})
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "green-value-chains.docx was changed since it was built" in run.stderr and "--force" in run.stderr
+    assert filled.read_bytes() == mine
+    build(sources, out, "--only", "roadmaps", "--force")
+    assert filled.read_bytes() != mine and "Our stakeholders" not in "\n".join(
+        p.text for p in docx.Document(filled).paragraphs)

@@ -349,3 +349,24 @@ def test_regenerating_the_template_never_overwrites_word_edits(tmp_path, monkeyp
     assert roadmap_template.main(["--force"]) == 0
     assert copy.read_bytes() == roadmap_template.build_template()
     assert roadmap_template.main([]) == 0 and "up to date" in capsys.readouterr().out
+
+
+def test_invoke_roadmap_keeps_a_roadmap_filled_in_place(shipped, tmp_path):
+    import docx
+
+    from pipeline.errors import PipelineError
+    from pipeline.render.roadmaps import roadmap_command
+
+    args = dict(region="Skellefteå", country="SE", priorities="digital", challenges="skills", out=tmp_path)
+    path = roadmap_command(shipped, **args)
+    assert roadmap_command(shipped, **args) == path  # our own, unchanged: regenerated freely
+    document = docx.Document(path)
+    document.add_paragraph("Stakeholder workshop held.")
+    document.core_properties.revision = 2  # what Word does on save
+    document.save(path)
+    filled = path.read_bytes()
+    with pytest.raises(PipelineError, match="move it away to keep it, or use --force"):
+        roadmap_command(shipped, **args)
+    assert path.read_bytes() == filled
+    roadmap_command(shipped, **args, force=True)
+    assert path.read_bytes() != filled

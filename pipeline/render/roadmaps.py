@@ -421,12 +421,32 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
 
 def roadmap_command(toolkit: Toolkit, *, region: str, country: str, priorities: str = "green",
                     challenges: str = "skills", functions: str | None = None, contact: str = "",
-                    out: Path = Path("output")) -> Path:
-    """`invoke roadmap`: one roadmap, validated, written atomically; returns its path."""
+                    out: Path = Path("output"), force: bool = False) -> Path:
+    """`invoke roadmap`: one roadmap, validated, written atomically; returns its path.
+
+    A roadmap already there that someone saved in Word (or LibreOffice) is kept unless `force`.
+    """
     spec = make_spec(toolkit, region=region, country=country, priorities=priorities, challenges=challenges,
                      functions=functions, contact=contact)
     path = Path(out) / "roadmaps" / f"{spec_slug(toolkit, spec)}.docx"
+    if not force and path.exists() and saved_by_someone(path, toolkit):
+        raise PipelineError(f"{path} was saved in a word processor since it was made (filled in?); "
+                            "move it away to keep it, or use --force to replace it")
     return atomic_write_bytes(path, render_roadmap(toolkit, roadmap_context(toolkit, spec)))
+
+
+def saved_by_someone(path: Path, toolkit: Toolkit) -> bool:
+    """Whether a roadmap was saved after we wrote it: we stamp revision 1 and the edition date, and Word
+    and LibreOffice change both on save. Unreadable files count as someone's too."""
+    import docx
+
+    try:
+        props = docx.Document(str(path)).core_properties
+    except Exception:  # not a .docx we can read: whatever it is, it is not ours to overwrite
+        return True
+    edition = toolkit.document.edition_date
+    modified = props.modified.date() if props.modified else None
+    return props.revision != 1 or modified != edition
 
 
 # -- benchmark -------------------------------------------------------------------------------------
