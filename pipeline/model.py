@@ -357,10 +357,14 @@ def placed_ids(sections: list[Section], kind: str) -> list[str]:
     return out
 
 
-def normalise_text(text: str) -> str:
-    """Wording for comparison: case kept, whitespace and line-end hyphenation ignored."""
+def normalise_spacing(text: str) -> str:
+    """Wording exactly, but for whitespace and line-end hyphenation ("start -up", "inter- regional")."""
     import re
 
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r" ?- ?", "-", text)  # "start -up", "inter- regional": hyphenation, not wording
-    return text.rstrip(".").strip()
+    return re.sub(r" ?- ?", "-", text)
+
+
+def normalise_text(text: str) -> str:
+    """Wording for matching one action to another: spacing, hyphenation and a final full stop ignored."""
+    return normalise_spacing(text).rstrip(".").strip()

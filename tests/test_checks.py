@@ -38,9 +38,12 @@ def corrected_toolkit(shipped):
                    replace(e, link="https://www.vlaanderen-circulair.be/en") if e.id == "circular-flanders" else e
                    for e in tk.examples]
     rows = []
+    area_of = {r.id: r.area for r in shipped.recommendations}
     for row in shipped.table5_actions:
         if row.action:
             action = shipped.action_by_id[row.action]
+            if action.priority != area_of[row.recommendation]:
+                continue
             row = replace(row, text="", function=action.function)
         elif row.recommendation == "r13" and row.function == "business-services":
             continue
@@ -123,6 +126,23 @@ def test_table5_action_function(clean):
     tk = replace(clean, table5_actions=[moved if r is row else r for r in clean.table5_actions])
     (finding,) = fired(tk, "table5.action-function")
     assert "'intelligence'" in finding.message and "'networking'" in finding.message
+
+
+def test_table5_action_area(clean):
+    assert fired(clean, "table5.action-area") == []
+    row = next(r for r in clean.table5_actions if r.recommendation == "r1" and r.action)
+    moved = replace(row, recommendation="r11")  # a green action under a resilience recommendation
+    tk = replace(clean, table5_actions=[moved if r is row else r for r in clean.table5_actions])
+    (finding,) = fired(tk, "table5.action-area")
+    assert finding.subject.startswith("r11/") and "Resilience" in finding.message
+
+
+def test_table5_action_wording_counts_a_full_stop(clean):
+    row = next(r for r in clean.table5_actions if r.action)
+    dotted = replace(row, text=clean.action_by_id[row.action].text + ".")
+    tk = replace(clean, table5_actions=[dotted if r is row else r for r in clean.table5_actions])
+    (finding,) = fired(tk, "table5.action-wording")
+    assert "." in finding.message
 
 
 # -- identity -----------------------------------------------------------------------------------
@@ -328,14 +348,14 @@ def test_shipped_sources_pass_with_waivers_and_fail_without(tmp_path):
     out = tmp_path / "out"
     ok = invoke("check", "--out", str(out))
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "0 errors, 0 warnings, 28 acknowledged, 0 stale waivers" in ok.stdout
+    assert "0 errors, 0 warnings, 31 acknowledged, 0 stale waivers" in ok.stdout
     failing = invoke("check", "--no-waivers", "--out", str(out))
     assert failing.returncode == 1
     for expected in ("identity.name-differs", "House of Digitalisation", "sources/table5_examples.csv:13",
                      "table5.example-not-in-tables", "reenforce", "Example: Example:"):
         assert expected in failing.stdout
     report = json.loads((out / "check" / "report.json").read_text(encoding="utf-8"))
-    assert report["summary"]["errors"] == 20 and report["summary"]["exit_code"] == 1
+    assert report["summary"]["errors"] == 22 and report["summary"]["exit_code"] == 1
     assert all(f["locations"] for f in report["findings"])
 
 
@@ -378,7 +398,7 @@ def test_html_report_is_sortable_and_links_rows(tmp_path):
     headers = soup.select("table#findings thead th")
     assert [th["scope"] for th in headers] == ["col"] * 6 and all(th.button for th in headers)
     rows = soup.select("table#findings tbody tr")
-    assert len(rows) == 28
+    assert len(rows) == 31
     hrefs = [a["href"] for a in soup.select("td.where a")]
     assert hrefs and all(h.endswith((".csv", ".md", ".yaml")) for h in hrefs)
     assert all((tmp_path / "check" / h).resolve().exists() for h in hrefs)

@@ -1,7 +1,7 @@
 """Table 5 repeats Tables 2-4: its examples must appear there, its action texts must be theirs."""
 from __future__ import annotations
 
-from ..model import Table5Action, Toolkit, normalise_text
+from ..model import Table5Action, Toolkit, normalise_spacing, normalise_text
 from ..report import ERROR, WARNING
 from . import finding, rule
 from .common import Closest, quote, slug_words, word_diff
@@ -43,9 +43,10 @@ def example_not_in_tables(toolkit: Toolkit):
 def action_wording(toolkit: Toolkit):
     for row in toolkit.table5_actions:
         action = toolkit.action_by_id.get(row.action) if row.action else None
-        if not action or not row.text or normalise_text(row.text) == normalise_text(action.text):
+        # the same wording: only whitespace and hyphenation may differ (a full stop is a difference)
+        if not action or not row.text or normalise_spacing(row.text) == normalise_spacing(action.text):
             continue
-        diff = word_diff(normalise_text(row.text), normalise_text(action.text))
+        diff = word_diff(normalise_spacing(row.text), normalise_spacing(action.text))
         yield finding(_action_subject(row, toolkit),
                       f"Table 5 ({row.recommendation}/{row.function}) words action {action.id} differently "
                       f"from Tables 2-4: {diff}",
@@ -92,3 +93,28 @@ def action_function(toolkit: Toolkit):
                       f"Table 5 lists this action under '{row.function}' (for {row.recommendation}); "
                       f"Tables 2-4 list it under {', '.join(repr(f) for f in functions)}",
                       [row.origin.at(column="function")] + [a.origin.at(column="function") for a in matches])
+
+
+@rule("table5.action-area", WARNING,
+      "a Table 5 action comes from the table of its recommendation's area (green actions for green recommendations)")
+def action_area(toolkit: Toolkit):
+    by_wording: dict[str, list] = {}
+    for a in toolkit.actions:
+        by_wording.setdefault(normalise_text(a.text), []).append(a)
+    priorities = {p.id: p for p in toolkit.taxonomy.priorities}
+    area_of = {r.id: r.area for r in toolkit.recommendations}
+    for row in toolkit.table5_actions:
+        area = area_of.get(row.recommendation)
+        if area not in priorities:  # an area that is not also a priority has no table of its own
+            continue
+        if row.action:
+            matches = [toolkit.action_by_id[row.action]] if row.action in toolkit.action_by_id else []
+        else:
+            matches = by_wording.get(normalise_text(row.text), [])
+        if not matches or any(a.priority == area for a in matches):
+            continue
+        tables = sorted({priorities[a.priority].label for a in matches if a.priority in priorities})
+        yield finding(_action_subject(row, toolkit),
+                      f"Table 5 maps this action to {row.recommendation} ({priorities[area].label} area); "
+                      f"Tables 2-4 print it only under {', '.join(tables)}",
+                      [row.origin.at(column="recommendation")] + [a.origin.at(column="priority") for a in matches])
