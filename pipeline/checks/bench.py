@@ -42,9 +42,11 @@ def synthetic_toolkit(base: Toolkit, n_examples: int, n_links: int | None = None
         cell = cells[k % len(cells)]
         text = f"Support clusters to {' '.join(rng.sample(WORDS, 5)).lower()} action {k}"
         actions.append(Action(f"act-{k}", *cell, text, Origin("synthetic/actions.csv", row=k + 2)))
+    recs_of = {p.id: [r.id for r in base.recommendations if r.area == p.id] or recs for p in tx.priorities}
     for i in range(0, n_examples, 10):
         a = actions[(i // 10) % len(actions)]
-        rec, row = recs[(i // 10) % len(recs)], i // 10 + 2
+        in_area = recs_of[a.priority]  # Table 5 maps an action to a recommendation of its own area
+        rec, row = in_area[(i // 10) % len(in_area)], i // 10 + 2
         t5_actions.append(Table5Action(rec, a.function, a.id, "", Origin("synthetic/table5_actions.csv", row=row)))
         t5_examples.append(Table5Example(f"ex-{i}", Origin("synthetic/table5_examples.csv", row=row),
                                          recommendation=rec, function=a.function))

@@ -223,3 +223,29 @@ def shared_link(toolkit: Toolkit):
         yield finding("+".join(ids), f"{len(ids)} different examples share the link '{key}': {names}",
                       [o for i in ids for o in by_example[i]],
                       "give each example its own page, or merge them if they are one example")
+
+
+SIMILAR_PATH = 90  # rapidfuzz ratio of two paths on one host: one page's address retyped, not two pages
+SIMILAR_MIN_LENGTH = 20  # short paths ("/en", "/about") differ meaningfully by a letter
+
+
+@rule("identity.similar-link", WARNING, "two different examples do not link (nearly) the same page")
+def similar_link(toolkit: Toolkit):
+    from rapidfuzz import fuzz
+
+    by_host: dict[str, dict[str, tuple[str, Origin]]] = {}
+    for e in toolkit.examples:
+        if e.link:
+            host, _, path = link_key(e.link).partition("/")
+            by_host.setdefault(host, {}).setdefault(path, (e.id, e.origin.at(column="link")))
+    for host in sorted(by_host):
+        paths = sorted(p for p in by_host[host] if len(p) >= SIMILAR_MIN_LENGTH)
+        for i, a in enumerate(paths):  # sorted neighbourhood: near-identical paths sort close together
+            for b in paths[i + 1:i + 1 + WINDOW]:
+                (id_a, where_a), (id_b, where_b) = by_host[host][a], by_host[host][b]
+                if id_a != id_b and fuzz.ratio(a, b) >= SIMILAR_PATH:
+                    first, second = sorted([id_a, id_b])
+                    yield finding(f"{first}+{second}",
+                                  f"'{id_a}' and '{id_b}' link nearly the same page on {host}: '/{a}' and '/{b}'",
+                                  [where_a, where_b], "if one address is a slip, correct it; if they are one "
+                                  "example, keep one record")
