@@ -161,23 +161,27 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
 
 
 class Progress:
-    """A rich progress bar on a terminal; plain lines in CI or when output is not a terminal."""
+    """A live bar per stage (builder) on a terminal; plain lines in CI or when output is not a terminal."""
 
-    def __init__(self, total: int, title: str, enabled: bool = True):
-        self.total, self.done, self.title = total, 0, title
+    def __init__(self, targets: list[Target], enabled: bool = True):
+        self.total, self.done = len(targets), 0
         self.live = enabled and sys.stdout.isatty() and not os.environ.get("CI")
         self.enabled = enabled
-        if self.live and total:
+        if self.live and self.total:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
 
-            self.bar = Bar("[bold]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            self.bar = Bar("[bold]{task.description:<9}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             self.bar.start()
-            self.task = self.bar.add_task(title, total=total)
+            stages: dict[str, int] = {}
+            for t in targets:
+                stages[t.builder] = stages.get(t.builder, 0) + 1
+            self.tasks = {name: self.bar.add_task(name, total=count) for name, count in stages.items()}
 
-    def advance(self, what: str, ok: bool = True) -> None:
+    def advance(self, target: Target, ok: bool = True) -> None:
         self.done += 1
+        what = target.outputs[0] if target.outputs else target.id
         if self.live:
-            self.bar.advance(self.task)
+            self.bar.advance(self.tasks[target.builder])
             if not ok:
                 self.bar.console.print(f"[red]failed[/red] {what}")
         elif self.enabled:
@@ -189,7 +193,7 @@ class Progress:
 
 
 def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
-                jobs: int | None = None, progress: bool = True, title: str = "build") -> Summary:
+                jobs: int | None = None, progress: bool = True) -> Summary:
     """Build the stale targets (all with `force`), in parallel when there is more than one."""
     global _TOOLKIT
     out = Path(out)
@@ -210,7 +214,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                                             "to keep it, or use --force to replace it")
         _TOOLKIT = toolkit
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        bar = Progress(len(todo), title, progress)
+        bar = Progress(sorted(todo, key=lambda t: BUILDERS.index(t.builder) if t.builder in BUILDERS else 99),
+                       progress)
         by_id = {t.id: t for t in todo}
 
         def finished(target_id: str, error: BaseException | None, hashes: dict | None = None) -> None:
@@ -221,7 +226,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 manifest.pop(target_id, None)
-            bar.advance(", ".join(by_id[target_id].outputs[:1]) or target_id, error is None)
+            bar.advance(by_id[target_id], error is None)
 
         try:
             if jobs == 1:
@@ -261,8 +266,7 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
         raise PipelineError(f"--only: unknown output '{unknown[0]}' (expected: {', '.join(available_builders())})")
     toolkit = load_checked(sources, force=force, workbook=workbook, out=out)
     targets = collect_targets(toolkit, builders, options)
-    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs,
-                          title=" + ".join(builders))
+    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
     if "site" in builders:  # the web tool offers the other outputs for download
         builder_module("site").publish_downloads(Path(out), toolkit)
     for target_id, message in sorted(summary.failed.items()):
