@@ -144,15 +144,16 @@ def site(c, sources=SOURCES, force=False, out="output"):
             "force": "rebuild everything, and render even if the check finds errors",
             "jobs": "worker processes (default: one per core; 1 = no pool)",
             "only": "comma-separated builders to run (paper,handouts,roadmaps,site)",
-            "out": "output folder (default: output)"})
-def build(c, sources=SOURCES, force=False, jobs=None, only=None, out="output"):
+            "out": "output folder (default: output)",
+            "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files"})
+def build(c, sources=SOURCES, force=False, jobs=None, only=None, out="output", workbook=None):
     """The main job: check, then the paper, the handouts, the default roadmaps and the web tool."""
     from pipeline.build import available_builders, build_command
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()
     with user_errors():
         code = build_command(Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
-                             out=Path(out))
+                             out=Path(out), workbook=workbook)
     if code:
         raise Exit(code=code)
 
