@@ -75,17 +75,22 @@ def action_not_in_tables(toolkit: Toolkit):
                       "which is not the wording of any action of Tables 2-4", locations, suggestion)
 
 
-@rule("table5.action-function", WARNING,
-      "a Table 5 action sits under the same cluster function as in Tables 2-4")
-def action_function(toolkit: Toolkit):
+def _matched_actions(toolkit: Toolkit):
+    """(row, the Tables 2-4 actions it repeats) for every Table 5 action row: by id, else by wording."""
     by_wording: dict[str, list] = {}
     for a in toolkit.actions:
         by_wording.setdefault(normalise_text(a.text), []).append(a)
     for row in toolkit.table5_actions:
         if row.action:
-            matches = [toolkit.action_by_id[row.action]] if row.action in toolkit.action_by_id else []
+            yield row, [toolkit.action_by_id[row.action]] if row.action in toolkit.action_by_id else []
         else:
-            matches = by_wording.get(normalise_text(row.text), [])
+            yield row, by_wording.get(normalise_text(row.text), [])
+
+
+@rule("table5.action-function", WARNING,
+      "a Table 5 action sits under the same cluster function as in Tables 2-4")
+def action_function(toolkit: Toolkit):
+    for row, matches in _matched_actions(toolkit):
         if not matches or any(a.function == row.function for a in matches):
             continue
         functions = sorted({a.function for a in matches})
@@ -98,19 +103,12 @@ def action_function(toolkit: Toolkit):
 @rule("table5.action-area", WARNING,
       "a Table 5 action comes from the table of its recommendation's area (green actions for green recommendations)")
 def action_area(toolkit: Toolkit):
-    by_wording: dict[str, list] = {}
-    for a in toolkit.actions:
-        by_wording.setdefault(normalise_text(a.text), []).append(a)
     priorities = {p.id: p for p in toolkit.taxonomy.priorities}
     area_of = {r.id: r.area for r in toolkit.recommendations}
-    for row in toolkit.table5_actions:
+    for row, matches in _matched_actions(toolkit):
         area = area_of.get(row.recommendation)
         if area not in priorities:  # an area that is not also a priority has no table of its own
             continue
-        if row.action:
-            matches = [toolkit.action_by_id[row.action]] if row.action in toolkit.action_by_id else []
-        else:
-            matches = by_wording.get(normalise_text(row.text), [])
         if not matches or any(a.priority == area for a in matches):
             continue
         tables = sorted({priorities[a.priority].label for a in matches if a.priority in priorities})
