@@ -52,9 +52,9 @@ FILL_IN_TABLES = (
 
 # The table `invoke harvest` reads back. It is found by these header words, not by its place.
 PROPOSALS_HEADING = "5. New examples and actions you propose"
-PROPOSALS_COLUMNS = (("Kind (example or action)", 1.7), ("Name of the example, or text of the action", 3.6),
-                     ("Country", 1.7), ("Link (web address)", 2.6), ("Priority", 1.6), ("Challenge", 2.0),
-                     ("Function", 1.9), ("Note", 1.9))
+PROPOSALS_COLUMNS = (("Kind (example or action)", 2.2), ("Name of the example, or text of the action", 2.9),
+                     ("Country", 1.9), ("Link (web address)", 2.3), ("Priority", 1.8), ("Challenge", 2.1),
+                     ("Function", 1.9), ("Note", 1.9))  # 17 cm; each header word fits its column
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
