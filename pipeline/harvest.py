@@ -19,12 +19,11 @@ import glob
 import io
 import re
 import sys
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Toolkit, normalise_text
+from .model import Toolkit, fold, normalise_text
 from .outputs import AtomicFile, atomic_write_text
 
 MAX_FILE_MB = 20  # a filled roadmap is well under 1 MB; pictures pasted in stay far below this
@@ -54,11 +53,6 @@ class Harvest:
     rows: list[dict] = field(default_factory=list)
     read: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 def display(path: Path) -> str:

@@ -357,6 +357,14 @@ def placed_ids(sections: list[Section], kind: str) -> list[str]:
     return out
 
 
+def fold(text: str) -> str:
+    """Text for matching by a person's eye: case and accents ignored ('Türkiye ' -> 'turkiye')."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
 def normalise_spacing(text: str) -> str:
     """Wording exactly, but for whitespace and line-end hyphenation ("start -up", "inter- regional")."""
     import re

@@ -79,6 +79,20 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
         raise AssetError(str(exc)) from None
 
 
+def event_dates(start, end, days_dash: str = "–") -> str:
+    """'22–23 November 2021', '30 November – 1 December 2021', '31 December 2021 – 1 January 2022'."""
+    def full(d) -> str:
+        return f"{d.day} {d:%B %Y}"
+
+    if start == end:
+        return full(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}{days_dash}{full(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {full(end)}"
+    return f"{full(start)} – {full(end)}"
+
+
 def font_face_css() -> str:
     """@font-face rules for the bundled Open Sans, as file URLs (usable from any output folder)."""
     faces = [("Regular", 400, "normal"), ("Italic", 400, "italic"), ("Semibold", 600, "normal"),

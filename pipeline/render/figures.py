@@ -201,11 +201,17 @@ def _need(canvas: Canvas, data: dict, key: str, kind=str, path: str = ""):
     return value.strip() if isinstance(value, str) else value
 
 
-def _texts(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[str]:
+def _entries(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list:
+    """The list under `key`, with as many entries as the drawing has room for."""
     items = _need(canvas, data, key, list)
     if not low <= len(items) <= high:
         raise SourceError(canvas.origin(key), f"figure '{canvas.figure.id}': '{key}' holds {len(items)} "
                           f"entries; this drawing has room for {low} to {high}")
+    return items
+
+
+def _texts(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[str]:
+    items = _entries(canvas, data, key, low, high)
     for i, item in enumerate(items):
         if not isinstance(item, (str, int, float)) or not str(item).strip():
             raise SourceError(canvas.origin(f"{key}[{i}]"), f"figure '{canvas.figure.id}': expected a text")
@@ -213,10 +219,7 @@ def _texts(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[st
 
 
 def _records(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[dict]:
-    items = _need(canvas, data, key, list)
-    if not low <= len(items) <= high:
-        raise SourceError(canvas.origin(key), f"figure '{canvas.figure.id}': '{key}' holds {len(items)} "
-                          f"entries; this drawing has room for {low} to {high}")
+    items = _entries(canvas, data, key, low, high)
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise SourceError(canvas.origin(f"{key}[{i}]"), f"figure '{canvas.figure.id}': expected a mapping "

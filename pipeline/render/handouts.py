@@ -17,7 +17,6 @@ the limit wins; if even MIN_FONT_PT does not fit, the build stops and says which
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from ..errors import PipelineError, SourceError
 from ..model import Toolkit
 from ..paths import TEMPLATES
 from ..targets import Target
-from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
+from .common import asset_fetcher, event_dates, font_face_css, jinja_env, render_pdf
 
 BUILDER = "handouts"
 TEMPLATE_FOLDER = "handouts"
@@ -94,20 +93,6 @@ def paper_option(options: dict) -> Paper:
 
 
 # -- the event, as every header prints it ----------------------------------------------------------
-def event_dates(start: dt.date, end: dt.date) -> str:
-    """'22–23 November 2021', '30 November – 1 December 2021', '31 December 2021 – 1 January 2022'."""
-    def full(d: dt.date) -> str:
-        return f"{d.day} {d:%B %Y}"
-
-    if start == end:
-        return full(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{full(end)}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {full(end)}"
-    return f"{full(start)} – {full(end)}"
-
-
 def join_names(names) -> str:
     """'A', 'A and B', 'A, B and C'."""
     names = [n for n in names if n]

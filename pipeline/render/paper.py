@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ..model import Toolkit
 from ..paths import FONTS, TEMPLATES
 from ..targets import Target
-from .common import font_face_css, jinja_env, render_pdf
+from .common import event_dates, font_face_css, jinja_env, render_pdf
 
 BUILDER = "paper"
 TEMPLATE_DEPS = ("paper", "fonts")
@@ -103,17 +103,6 @@ def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9
 
 # -- the document ---------------------------------------------------------------------------------
 
-def event_dates(start: dt.date, end: dt.date) -> str:
-    """"22-23 November 2021", "30 November – 1 December 2021" or "22 November 2021"."""
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
-
-
 def css_string(text: str) -> Markup:
     """`text` as a quoted CSS string, safe inside a <style> element."""
     out = []
@@ -190,7 +179,7 @@ def paper_html(tk: Toolkit, *, pdf: bool) -> str:
     placed_tables = sorted(tk.table_numbers.items(), key=lambda x: x[1])
     midnight = dt.datetime.fromtimestamp(tk.document.source_date_epoch, dt.timezone.utc)
     return env.get_template("paper.html.j2").render(
-        pdf=pdf, doc=tk.document, event=tk.event, event_dates=event_dates(tk.event.start_date, tk.event.end_date),
+        pdf=pdf, doc=tk.document, event=tk.event, event_dates=event_dates(tk.event.start_date, tk.event.end_date, days_dash="-"),  # as the 2021 cover
         sections=sections, figures=placed_figures, tables=placed_tables, taxonomy=tx,
         css=Markup(font_face_css() + "\n" + paper_css()) if pdf else None,
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
