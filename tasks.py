@@ -50,13 +50,15 @@ def clean(c):
     print("removed output/")
 
 
-@task(help={"fast": "skip the slow tests (real PDFs, LibreOffice, Chromium)"})
-def test(c, fast=False):
+@task(help={"fast": "skip the slow tests (real PDFs, LibreOffice, Chromium)",
+            "huge": "also run the tests at thousands of examples (minutes each)"})
+def test(c, fast=False, huge=False):
     """Run the test suite (the README's test command runs this)."""
     import shlex
     import sys
 
-    marker = ' -m "not slow"' if fast else ""
+    skipped = (["slow"] if fast else []) + ([] if huge else ["huge"])
+    marker = f' -m "{" and ".join("not " + m for m in skipped)}"' if skipped else ""
     # this interpreter (the venv's), whatever `python` on PATH is
     c.run(f"{shlex.quote(sys.executable)} -m pytest -n auto -q{marker}", pty=False)
 
