@@ -121,15 +121,32 @@ def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force
     _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out)
 
 
-@task(positional=["paths"], help={"paths": "filled roadmaps: .docx files, folders or globs (several: separate with commas)",
-            "out": "output folder (default: output)", "sources": "folder with the source files"})
+@task(positional=["paths"], help={
+    "paths": "filled roadmaps (.docx), feedback forms (.pdf), proposal files (.json): files, folders or globs, "
+             "comma-separated",
+    "out": "output folder (default: output)", "sources": "folder with the source files"})
 def harvest(c, paths, sources=SOURCES, out="output"):
-    """Read filled roadmaps back: new examples and actions for review in output/harvest/harvest.xlsx."""
-    from pipeline.harvest import harvest_command
+    """Read contributions back (roadmaps, feedback forms, web proposals) into output/harvest/review.xlsx."""
+    from pipeline.contributions.harvest import harvest_command
 
     with user_errors():
         code = harvest_command([p.strip() for p in paths.split(",") if p.strip()],
                                sources=Path(sources), out=Path(out))
+    if code:
+        raise Exit(code=code)
+
+
+@task(positional=["review"], help={
+    "review": "the review sheet with decisions (default: output/harvest/review.xlsx)",
+    "edition": "edition id written into `since` (default: the latest in sources/editions.yaml)",
+    "dry_run": "print the diff and run the check, write nothing",
+    "sources": "folder with the source files"})
+def accept(c, review="output/harvest/review.xlsx", edition=None, dry_run=False, sources=SOURCES):
+    """Apply the review sheet's decisions to the CSV sources (diff, check; exit 2 on a bad decision row)."""
+    from pipeline.contributions.accept import accept_command
+
+    with user_errors():
+        code = accept_command(Path(review), sources=Path(sources), edition=edition, dry_run=dry_run)
     if code:
         raise Exit(code=code)
 

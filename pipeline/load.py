@@ -34,11 +34,15 @@ class TableSpec:
 
 CELL = (("priority", "priorities"), ("challenge", "challenges"), ("function", "functions"))
 OVERRIDES = ("label", "name", "country", "link", "note")
+# Provenance (issue 12) and edition (issue 13) columns any record table may carry; `invoke accept` writes them.
+RECORD_META = ("status", "status_reason", "verified_by", "verified_on", "verified_source", "contributed_by",
+               "contributed_via", "contributed_on", "contributed_from", "since", "withdrawn")
 
 TABLES: dict[str, TableSpec] = {
-    "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note",), "id", CELL),
-    "examples": TableSpec(("id", "name"), ("country", "link", "note"), "id"),
-    "cell_examples": TableSpec(("priority", "challenge", "function", "example"), OVERRIDES, vocab=CELL),
+    "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note", *RECORD_META), "id", CELL),
+    "examples": TableSpec(("id", "name"), ("country", "link", "note", *RECORD_META), "id"),
+    "cell_examples": TableSpec(("priority", "challenge", "function", "example"), (*OVERRIDES, *RECORD_META),
+                               vocab=CELL),
     "recommendations": TableSpec(("id", "area", "title"), ("note",), "id", (("area", "areas"),)),
     "table5_actions": TableSpec(("recommendation", "function"), ("action", "text", "note"),
                                 vocab=(("function", "functions"),)),

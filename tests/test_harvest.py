@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import harvest as hv
+from pipeline.contributions import files as hf
+from pipeline.contributions import harvest as hv
+from pipeline.contributions import review as hr
+from pipeline.contributions import roadmap as hd
 from pipeline.render import roadmaps
 from tests.conftest import SHIPPED
 
@@ -85,56 +88,73 @@ def filled(roadmap, tmp_path_factory) -> Path:
 
 
 def read_csv(out: Path) -> list[dict]:
-    text = (out / "harvest" / "harvest.csv").read_text(encoding="utf-8-sig")
+    text = (out / "harvest" / "review.csv").read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def same_as(row: dict) -> str:
+    return row["probably_the_same_as"].split(", ")[0] if row["probably_the_same_as"] else "new"
 
 
 def test_harvest_finds_exactly_the_proposed_rows_with_their_marks(filled, tmp_path, capsys):
     code = hv.harvest_command([str(filled)], sources=SHIPPED, out=tmp_path)
     assert code == 0, capsys.readouterr().err
     rows = read_csv(tmp_path)
-    assert [(r["table_row"], r["kind"], r["status"]) for r in rows] == [
-        ("2", "example", "new"),
-        ("3", "example", "probably the same as covasna-business-incubator (Covasna Business Incubator)"),
-        ("4", "example", "probably the same as polish-register-of-cleaner-production-and-responsible-"
-                         "entrepreneurship (Polish Register of Cleaner Production and Responsible "
-                         "Entrepreneurship)"),
-        ("7", "action", "new"),
-        ("8", "action", "probably the same as green-skills-intelligence-1 (Use clusters to collect training "
-                        "needs and identify training opportunities for green reskilling)"),
-        ("9", "example", "new"),
+    assert [(r["place"], r["kind"], same_as(r)) for r in rows] == [
+        ("table row 2", "example", "new"),
+        ("table row 3", "example", "probably the same as covasna-business-incubator (Covasna Business Incubator)"),
+        ("table row 4", "example", "probably the same as polish-register-of-cleaner-production-and-responsible-"
+                                   "entrepreneurship (Polish Register of Cleaner Production and Responsible "
+                                   "Entrepreneurship)"),
+        ("table row 7", "action", "new"),
+        ("table row 8", "action", "probably the same as green-skills-intelligence-1 (Use clusters to collect "
+                                  "training needs and identify training opportunities for green reskilling)"),
+        ("table row 9", "example", "new"),
     ]
-    assert {r["region"] for r in rows} == {"Île-de-France"}
-    assert {r["source_file"] for r in rows} == {str(filled)}
+    assert {r["organisation"] for r in rows} == {"Île-de-France"}
+    assert {r["channel"] for r in rows} == {"roadmap"}
+    assert {r["file"] for r in rows} == {str(filled)}
     assert rows[0]["name_or_text"] == "Lapland Bioeconomy Cluster" and rows[0]["country"] == "Finland"
     assert (rows[0]["priority"], rows[0]["challenge"], rows[0]["function"]) == ("green", "skills", "networking")
     assert rows[2]["priority"] == "green" and rows[2]["function"] == "business-services"
-    assert rows[1]["match_reason"] == "same link" and rows[2]["match_reason"].startswith("similar name")
+    assert rows[1]["probably_the_same_as"].endswith("same link") and rows[1]["score"] == "100"
+    assert "similar name" in rows[2]["probably_the_same_as"] and 85 <= int(rows[2]["score"]) < 100
     assert not any("Regional council" in r["name_or_text"] for r in rows)  # other tables are not proposals
+    plans = load_sheet(tmp_path, "plans")
+    assert [(p["table"], p["row"], p["Organisation"]) for p in plans] == [
+        ("4.1 Stakeholder engagement", "2", "Regional council")]
 
 
-def test_spreadsheet_formulas_are_neutralised_in_csv_and_xlsx(filled, tmp_path):
+def load_sheet(out: Path, name: str) -> list[dict]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "harvest" / "review.xlsx")[name]
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_formulas_are_neutralised_in_the_csv_only_the_xlsx_keeps_what_was_typed(filled, tmp_path):
     from openpyxl import load_workbook
 
     hv.harvest_command([str(filled)], sources=SHIPPED, out=tmp_path)
     last = read_csv(tmp_path)[-1]
     assert last["name_or_text"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert last["note"] == "'@SUM(1+1)"
-    sheet = load_workbook(tmp_path / "harvest" / "harvest.xlsx").active
+    assert last["contributor_note"] == "'@SUM(1+1)"
+    sheet = load_workbook(tmp_path / "harvest" / "review.xlsx")["proposals"]
     header = [c.value for c in sheet[1]]
-    assert header == list(hv.COLUMNS)
+    assert header == list(hr.COLUMNS)
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert len(values) == 6
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
-    assert all(c.data_type != "f" for c in cells)
-    assert not any(isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@")) for c in cells)
-    assert values[-1][header.index("name_or_text")].startswith("'=HYPERLINK")
+    assert all(c.data_type != "f" for c in cells)  # text cells: nothing runs
+    assert values[-1][header.index("name_or_text")] == "=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert values[-1][header.index("contributor_note")] == "@SUM(1+1)"
 
 
 def test_neutralise_covers_every_formula_start():
     for start in ("=", "+", "-", "@"):
-        assert hv.neutralise(f"{start}1+1") == f"'{start}1+1"
-    assert hv.neutralise("Łódź R&D") == "Łódź R&D" and hv.neutralise(3) == 3
+        assert hr.neutralise(f"{start}1+1") == f"'{start}1+1"
+    assert hr.neutralise("Łódź R&D") == "Łódź R&D" and hr.neutralise(3) == 3
 
 
 def test_a_folder_is_read_and_an_untouched_roadmap_gives_no_rows(roadmap, tmp_path):
@@ -158,7 +178,7 @@ def make_hostile_files(folder: Path, roadmap: Path) -> dict[str, str]:
     with zipfile.ZipFile(folder / "other.docx", "w") as archive:
         archive.writestr("hello.txt", "a zip but not Word")
     docx.Document().save(str(folder / "foreign.docx"))
-    return {"notes.txt": "not a .docx file", "random.docx": "corrupt .docx",
+    return {"notes.txt": "not a file harvest reads", "random.docx": "corrupt .docx",
             "truncated.docx": "corrupt .docx", "bomb.docx": "zip bomb", "other.docx": "not a Word document",
             "foreign.docx": "not one of our roadmaps"}
 
@@ -180,13 +200,13 @@ def test_hostile_files_are_refused_one_line_each_and_the_rest_is_read(filled, ro
 
 
 def test_size_limits_refuse_oversized_archives(roadmap, monkeypatch):
-    monkeypatch.setattr(hv, "MAX_FILE_MB", 0.001)
-    with pytest.raises(hv.Refused, match="too large"):
-        hv.vet_archive(roadmap)
-    monkeypatch.setattr(hv, "MAX_FILE_MB", 20)
-    monkeypatch.setattr(hv, "MAX_UNPACKED_MB", 0.01)
-    with pytest.raises(hv.Refused, match="would unpack to .* zip bomb"):
-        hv.vet_archive(roadmap)
+    monkeypatch.setattr(hf, "MAX_FILE_MB", 0.001)
+    with pytest.raises(hf.Refused, match="too large"):
+        hf.vet_archive(roadmap)
+    monkeypatch.setattr(hf, "MAX_FILE_MB", 20)
+    monkeypatch.setattr(hf, "MAX_UNPACKED_MB", 0.01)
+    with pytest.raises(hf.Refused, match="would unpack to .* zip bomb"):
+        hf.vet_archive(roadmap)
 
 
 def test_nothing_to_read_is_exit_2(tmp_path, capsys):
@@ -198,9 +218,9 @@ def test_nothing_to_read_is_exit_2(tmp_path, capsys):
 
 
 def test_headers_are_found_by_their_words_in_any_order():
-    mapping = hv.header_fields(["Note", "Link", "Name", "Type", "Country", "Function"])
+    mapping = hd.header_fields(["Note", "Link", "Name", "Type", "Country", "Function"])
     assert mapping == {0: "note", 1: "link", 2: "name", 3: "kind", 4: "country", 5: "function"}
-    assert hv.header_fields(["Action", "Lead", "Start", "End", "Indicator", "Target"]) == {}
+    assert hd.header_fields(["Action", "Lead", "Start", "End", "Indicator", "Target"]) == {}
 
 
 @pytest.mark.slow
@@ -216,10 +236,10 @@ def test_a_roadmap_saved_again_by_libreoffice_is_still_harvested(filled, tmp_pat
     assert resaved.exists()
     assert hv.harvest_command([str(resaved)], sources=SHIPPED, out=tmp_path) == 0
     rows = read_csv(tmp_path)
-    assert [r["status"].split(" (")[0] for r in rows][:3] == [
+    assert [same_as(r).split(" (")[0] for r in rows][:3] == [
         "new", "probably the same as covasna-business-incubator",
         "probably the same as polish-register-of-cleaner-production-and-responsible-entrepreneurship"]
-    assert len(rows) == 6 and rows[0]["region"] == "Île-de-France"
+    assert len(rows) == 6 and rows[0]["organisation"] == "Île-de-France"
 
 
 def test_a_roadmap_whose_proposals_table_was_deleted_is_refused(roadmap, tmp_path, capsys):
