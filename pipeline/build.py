@@ -7,7 +7,6 @@ every previous output whole; the manifest is only updated for targets that finis
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib
 import json
@@ -22,10 +21,11 @@ from . import __version__
 from .errors import PipelineError
 from .model import Toolkit
 from .outputs import atomic_write_bytes, atomic_write_text
+from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
+                         write_manifest)
 from .targets import Target, fingerprint
 
 BUILDERS = ("paper", "handouts", "roadmaps", "site")  # the order `invoke build` runs them in
-STATE_DIR = ".build"
 
 
 @dataclass
@@ -63,39 +63,7 @@ def collect_targets(toolkit: Toolkit, builders, options: dict | None = None) -> 
     return targets
 
 
-# -- the lock and the manifest -------------------------------------------------------------------
-
-class BuildLock:
-    """One build at a time per output folder: a second build waits for the first to finish."""
-
-    def __init__(self, out: Path):
-        self.path = out / STATE_DIR / "lock"
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "w")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("waiting for another build of this output folder to finish...", file=sys.stderr)
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
-
-
-def read_manifest(out: Path) -> dict:
-    try:
-        return json.loads((out / STATE_DIR / "manifest.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-
-
-def write_manifest(out: Path, manifest: dict) -> None:
-    atomic_write_text(out / STATE_DIR / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
-
+# -- the manifest (pipeline/buildstate.py keeps it crash-safe) ----------------------------------
 
 def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
     entry = manifest.get(target.id)
@@ -109,10 +77,16 @@ def file_hash(path: Path) -> str:
 
 
 def edited_outputs(target: Target, manifest: dict, out: Path) -> list[str]:
-    """Outputs changed by hand since the build wrote them (a roadmap filled in place, say)."""
-    hashes = (manifest.get(target.id) or {}).get("hashes", {})
-    return [rel for rel in target.outputs
-            if rel in hashes and (out / rel).is_file() and file_hash(out / rel) != hashes[rel]]
+    """Outputs changed by hand since the build wrote them (a roadmap filled in place, say).
+
+    A file whose bytes a build of ours wrote, or was about to write when it was killed, is not an edit.
+    """
+    edited = []
+    for rel in target.outputs:
+        known = our_hashes(manifest, target.id, rel)
+        if known and (out / rel).is_file() and file_hash(out / rel) not in known:
+            edited.append(rel)
+    return edited
 
 
 def remove_leftovers(out: Path) -> None:
@@ -137,6 +111,10 @@ def build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
         return _build_one(target, out)
     except PipelineError as exc:
         raise PipelineError(str(exc)) from None
+    except OSError as exc:  # a read-only folder, a full disk: one line that says what to do
+        from .oserrors import describe
+
+        raise PipelineError(describe(exc)) from None
     except Exception as exc:
         if os.environ.get("TOOLKIT_DEBUG"):
             import traceback
@@ -152,12 +130,14 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
     unexpected = set(files) - set(target.outputs)
     if unexpected:
         raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
+    hashes = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}
+    journal(out, {"target": target.id, "writing": hashes})  # before any rename: see buildstate.py
     for rel, data in files.items():
         path = Path(out) / rel
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
         atomic_write_bytes(path, data)
-    return target.id, {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}
+    return target.id, hashes
 
 
 class Progress:
@@ -202,6 +182,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
     with BuildLock(out):
         remove_leftovers(out)
         manifest = read_manifest(out)
+        write_manifest(out, manifest)  # fold what a killed build finished into the manifest
         prints = {t.id: fingerprint(t, __version__) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
@@ -221,11 +202,13 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         def finished(target_id: str, error: BaseException | None, hashes: dict | None = None) -> None:
             if error is None:
                 summary.built.append(target_id)
-                manifest[target_id] = {"fingerprint": prints[target_id], "outputs": list(by_id[target_id].outputs),
-                                       "hashes": hashes}
+                event = {"target": target_id, "done": {"fingerprint": prints[target_id],
+                                                       "outputs": list(by_id[target_id].outputs), "hashes": hashes}}
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
-                manifest.pop(target_id, None)
+                event = {"target": target_id, "failed": summary.failed[target_id]}
+            journal(out, event)  # on disk the moment it finishes: a kill after this loses nothing
+            replay(manifest, event)
             bar.advance(by_id[target_id], error is None)
 
         try:
@@ -238,7 +221,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             else:
                 # Longest first (the paper) so the pool is not left waiting on it at the end.
                 todo.sort(key=lambda t: 0 if t.builder in ("paper", "site") else 1)
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                with ProcessPoolExecutor(max_workers=jobs, initializer=worker_started,
+                                         initargs=(os.getpid(),)) as pool:
                     pending = {pool.submit(build_one, t, str(out)): t.id for t in todo}
                     while pending:
                         done, _ = wait(pending, return_when=FIRST_COMPLETED)

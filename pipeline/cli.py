@@ -19,6 +19,11 @@ def user_errors():
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise Exit(code=EXIT_USAGE) from None
+    except OSError as exc:  # a read-only folder, a full disk: the user's to fix, not a bug
+        from .oserrors import describe
+
+        print(f"error: {describe(exc)}", file=sys.stderr)
+        raise Exit(code=EXIT_USAGE) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise Exit(code=130) from None

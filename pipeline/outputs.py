@@ -18,6 +18,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # a full disk names the file it hit
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
