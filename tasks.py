@@ -190,6 +190,19 @@ def watch(c, sources=SOURCES, only=None, out="output"):
         watch_loop(Path(sources), lambda: build_command(Path(sources), builders, {}, out=Path(out)))
 
 
+@task(help={"examples": "how many made-up examples to add to the shipped ones",
+            "out": "the folder to write (refused: sources/ or a folder synth did not write)",
+            "seed": "random seed (the same seed gives the same files)"})
+def synth(c, examples=250, out="output/synth", seed=2021):
+    """A source folder for tests and benchmarks: the shipped sources plus N made-up examples."""
+    from pipeline.synth import synthesise
+
+    with user_errors():
+        made = synthesise(int(examples), Path(out), seed=int(seed))
+    print(f"wrote {made['out']}: {made['examples']} made-up examples, {made['cell_citations']} cell citations, "
+          f"{made['table5_citations']} in Table 5")
+
+
 @task(help={"runs": "runs per figure; medians are reported (default 3)"})
 def bench(c, runs=3):
     """Measure full/no-op/one-edit builds, check (shipped and 10,000 examples), 1,000 roadmaps, memory."""

@@ -40,7 +40,7 @@ RECORD_META = ("status", "status_reason", "verified_by", "verified_on", "verifie
 
 TABLES: dict[str, TableSpec] = {
     "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note", *RECORD_META), "id", CELL),
-    "examples": TableSpec(("id", "name"), ("country", "link", "note", *RECORD_META), "id"),
+    "examples": TableSpec(("id", "name"), ("country", "link", "note", "featured", "added", *RECORD_META), "id"),
     "cell_examples": TableSpec(("priority", "challenge", "function", "example"), (*OVERRIDES, *RECORD_META),
                                vocab=CELL),
     "recommendations": TableSpec(("id", "area", "title"), ("note",), "id", (("area", "areas"),)),
@@ -194,7 +194,15 @@ def load_event(doc: YamlDoc) -> Event:
         start_date=start, end_date=end, feedback_intro=opt(d, "feedback_intro"),
         feedback_questions=tuple(str(q).strip() for q in need(doc, d, "feedback_questions", "", list)),
         respondent_types=tuple(str(q).strip() for q in opt(d, "respondent_types", []) or ()),
-        origin=doc.origin)
+        web_address=_web_address(doc, opt(d, "web_address")), origin=doc.origin)
+
+
+def _web_address(doc: YamlDoc, value) -> str:
+    """The public address of the web tool (QR codes of "and N more" point into it), or "" if not yet known."""
+    value = str(value or "").strip()
+    if value and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        raise SourceError(doc.at("web_address"), f"'{value}' is not an http(s) address")
+    return value if not value or value.endswith("/") else value + "/"
 
 
 def load_references(doc: YamlDoc) -> list[Reference]:
@@ -260,6 +268,20 @@ def _citation_fields(row: Row) -> dict:
                 country=row["country"], link=row["link"], note=row["note"])
 
 
+def _rank_fields(row: Row) -> dict:
+    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first."""
+    featured = row["featured"].strip().lower()
+    if featured not in ("", "yes", "no"):
+        raise SourceError(row.where("featured"), f"'{row['featured']}' is not yes, no or empty")
+    added = row["added"].strip()
+    if added:
+        try:
+            dt.date.fromisoformat(added)
+        except ValueError:
+            raise SourceError(row.where("added"), f"'{added}' is not a date (YYYY-MM-DD)") from None
+    return {"featured": featured == "yes", "added": added}
+
+
 def load(sources: Path | str = "sources", workbook: Path | str | None = None) -> Toolkit:
     """Read every source file under `sources` into one Toolkit (or raise SourceError)."""
     sources = Path(sources)
@@ -280,7 +302,7 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None) ->
         taxonomy=taxonomy,
         actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"])
                  for r in t["actions"].rows],
-        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"])
+        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_rank_fields(r))
                   for r in t["examples"].rows],
         cell_examples=[CellExample(priority=r["priority"], challenge=r["challenge"], function=r["function"],
                                    **_citation_fields(r)) for r in t["cell_examples"].rows],

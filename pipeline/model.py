@@ -61,6 +61,8 @@ class Example:
     link: str
     origin: Origin
     note: str = ""
+    featured: bool = False  # editors' pick: shown first where a cell cannot show every example
+    added: str = ""  # YYYY-MM-DD when it joined the toolkit ("" = the first edition); newest next
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ class Event:
     feedback_questions: tuple[str, ...]
     respondent_types: tuple[str, ...]
     origin: Origin
+    web_address: str = ""  # public address of the web tool, ending in "/"; "" while unknown
 
 
 @dataclass(frozen=True)
@@ -325,11 +328,21 @@ class Toolkit:
                if r.action in action_ids or normalise_text(self.table5_action_text(r)) in texts}
         return [r for r in self.recommendations if r.id in hit]
 
+    @cached_property
+    def _citations_by_example(self) -> tuple[dict, dict]:
+        cells: dict[str, list[CellExample]] = {}
+        table5: dict[str, list[Table5Example]] = {}
+        for c in self.cell_examples:
+            cells.setdefault(c.example, []).append(c)
+        for c in self.table5_examples:
+            table5.setdefault(c.example, []).append(c)
+        return cells, table5
+
     def cells_of_example(self, example_id: str) -> list[CellExample]:
-        return [c for c in self.cell_examples if c.example == example_id]
+        return list(self._citations_by_example[0].get(example_id, ()))
 
     def table5_of_example(self, example_id: str) -> list[Table5Example]:
-        return [c for c in self.table5_examples if c.example == example_id]
+        return list(self._citations_by_example[1].get(example_id, ()))
 
     @cached_property
     def figure_numbers(self) -> dict[str, int]:

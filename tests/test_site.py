@@ -310,7 +310,8 @@ def test_a_link_that_is_not_a_web_address_is_not_a_link(sources):
 # -- static checks of every page ------------------------------------------------------------------
 def test_pages_have_lang_title_labels_and_relative_links(built, shipped):
     pages = sorted(built.rglob("*.html"))
-    assert len(pages) == 2 + len(shipped.examples)
+    # home, recommendations, all examples A-Z, one page per cell, one per example
+    assert len(pages) == 3 + 36 + len(shipped.examples)
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         assert soup.html["lang"] == shipped.document.language, path
@@ -390,7 +391,9 @@ def test_editing_one_example_rebuilds_only_pages_showing_it(shipped, sources):
     before = {t.id: fingerprint(t, "v") for t in site.targets(shipped, {})}
     after = {t.id: fingerprint(t, "v") for t in site.targets(load(sources), {})}
     changed = sorted(k for k in before if before[k] != after[k])
-    assert changed == ["site:example-innovation-clusters-saxony", "site:index", "site:recommendations"]
+    cells = sorted(f"site:cell-{'-'.join(c.cell)}" for c in shipped.cells_of_example("innovation-clusters-saxony"))
+    assert changed == sorted([*cells, "site:example-innovation-clusters-saxony", "site:examples", "site:index",
+                              "site:recommendations", "site:search-data"])
 
 
 def test_unsafe_example_id_is_a_source_error(sources):

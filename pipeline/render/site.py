@@ -6,9 +6,21 @@
     site/assets/                site.css, site.js, favicon.svg, fonts/ (subset Open Sans, WOFF2)
     site/downloads/             copied in by `publish_downloads` after the paper, handouts, roadmaps build
 
-The matrix is rendered here, server side, as ordinary HTML; site.js only hides and shows what is already
-on the page, so there is no data file to fetch (fetch() of local JSON fails from file://), no framework
-and no text that reaches the page other than through Jinja's autoescape. Links are relative only.
+    site/examples.html          every example A-Z (the home page lists only the first RESULTS_LIMIT)
+    site/cells/<p>-<c>-<f>.html one page per cell: all its actions and examples (QR codes point here)
+    site/assets/search-data.js  what search and filters need about every example, loaded on demand
+
+The matrix is rendered here, server side, as ordinary HTML. The home page stays light at thousands of
+examples: a cell shows its first HOME_CELL_EXAMPLES (featured first, then newest: render/overflow.py) and
+"and N more" linking to its own page; the example list shows the first RESULTS_LIMIT. Search and the
+filters load search-data.js the first time they are used (a <script>, since fetch() of local JSON fails
+from file://) and list what matches with textContent only, so no text reaches the page other than
+through Jinja's autoescape or as text. Links are relative only.
+
+Search is hand-written rather than Pagefind or MiniSearch: Pagefind fetches its index in chunks, which a
+browser refuses from file://, and the whole data for 2,500 examples is ~150 KB (~35 KB gzipped), scanned
+in a few milliseconds; MiniSearch would add a dependency and a build step for ranking we do not need
+(every hit is listed, A-Z). `invoke bench` measures the latency in Chromium.
 
 Each page is its own target whose deps are exactly what that page shows, so editing one example rebuilds
 the pages that show it (its own page, the matrix, the recommendations if Table 5 cites it), not the rest.
@@ -23,12 +35,15 @@ from ..model import Toolkit
 from ..paths import TEMPLATES
 from ..targets import Target
 from .common import jinja_env
+from .overflow import cell_page, first_examples
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"
 PAGE_TEMPLATES = ("site/base.html.j2", "site/macros.html.j2")  # every page reads these
 ASSET_TEMPLATES = ("site/assets", "fonts")
 SHORT_TITLE = "Cluster Policy Toolkit"
+HOME_CELL_EXAMPLES = 5  # examples a cell of the home page shows before "and N more"
+RESULTS_LIMIT = 60  # examples the home page (and a search) lists before "and N more"
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # example ids become file names
 FONTS = {"OpenSans-Regular.ttf": "open-sans-400.woff2", "OpenSans-Semibold.ttf": "open-sans-600.woff2",
          "OpenSans-Bold.ttf": "open-sans-700.woff2"}
@@ -96,7 +111,8 @@ def index_context(toolkit: Toolkit) -> dict:
                     "actions": [{"id": a.id, "text": a.text,
                                  "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
                                 for a in cell.actions],
-                    "examples": [_printed(toolkit, e) for e in cell.examples],
+                    **_shown(toolkit, cell.examples, HOME_CELL_EXAMPLES),
+                    "page": cell_page(p.id, c.id, f.id),
                 })
             rows.append({"challenge": _term(c), "cells": cells})
         priorities.append({"priority": _term(p), "table_number": toolkit.table_numbers.get(p.id), "rows": rows})
@@ -104,9 +120,7 @@ def index_context(toolkit: Toolkit) -> dict:
     for e in toolkit.examples:
         if e.country:
             counts[e.country] = counts.get(e.country, 0) + 1
-    examples = [{"id": e.id, "name": e.name, "country": e.country, "page": _example_page(toolkit, e.id),
-                 "cells": sorted({"/".join(c.cell) for c in toolkit.cells_of_example(e.id)})}
-                for e in sorted(toolkit.examples, key=lambda e: e.name.casefold())]
+    examples = examples_list(toolkit)
     return {
         "site": _site(toolkit),
         "intro": toolkit.document.subject,
@@ -115,9 +129,54 @@ def index_context(toolkit: Toolkit) -> dict:
         "functions": [_term(f) for f in tx.functions],
         "countries": [{"name": n, "count": counts[n]} for n in sorted(counts, key=str.casefold)],
         "cell_count": len(tx.priorities) * len(tx.challenges) * len(tx.functions),
-        "examples": examples,
+        "examples": examples[:RESULTS_LIMIT],
+        "example_count": len(examples),
         "downloads": downloads(toolkit),
     }
+
+
+def _shown(toolkit: Toolkit, examples, limit: int | None) -> dict:
+    shown = first_examples(toolkit, examples, limit)
+    return {"examples": [_printed(toolkit, e) for e in shown.examples], "more": shown.more}
+
+
+def examples_list(toolkit: Toolkit) -> list[dict]:
+    """Every example A-Z with the cells that cite it (what the lists and the search data show)."""
+    cells_of: dict[str, set] = {}
+    for c in toolkit.cell_examples:
+        cells_of.setdefault(c.example, set()).add("/".join(c.cell))
+    return [{"id": e.id, "name": e.name, "country": e.country, "page": _example_page(toolkit, e.id),
+             "cells": sorted(cells_of.get(e.id, ()))}
+            for e in sorted(toolkit.examples, key=lambda e: e.name.casefold())]
+
+
+def all_examples_context(toolkit: Toolkit) -> dict:
+    examples = examples_list(toolkit)
+    return {"site": _site(toolkit), "examples": examples,
+            "countries": len({e["country"] for e in examples if e["country"]})}
+
+
+def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str) -> dict:
+    """One cell in full: the page "and N more" leads to (on the home page and from printed QR codes)."""
+    cell = toolkit.cell(priority, challenge, function)
+    areas = {a.id: a.label for a in toolkit.taxonomy.areas}
+    return {"site": _site(toolkit),
+            "priority": _term(cell.priority), "challenge": _term(cell.challenge), "function": _term(cell.function),
+            "table_number": toolkit.table_numbers.get(priority),
+            "actions": [{"id": a.id, "text": a.text,
+                         "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
+                        for a in cell.actions],
+            "examples": [_printed(toolkit, e) for e in cell.examples]}
+
+
+def search_data(toolkit: Toolkit) -> bytes:
+    """assets/search-data.js: every example as [id, name, country, cells] for search and filters."""
+    import json
+
+    rows = [[e["id"], e["name"], e["country"], e["cells"]] for e in examples_list(toolkit)]
+    payload = json.dumps({"examples": rows}, ensure_ascii=False, separators=(",", ":"))
+    # JSON is a JavaScript expression; "</" cannot end a script that is loaded by src, but stay safe anyway
+    return ("window.CPT_SEARCH_DATA=" + payload.replace("</", "<\\/") + ";\n").encode("utf-8")
 
 
 def recommendations_context(toolkit: Toolkit) -> dict:
@@ -190,6 +249,18 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
         Target(BUILDER, "recommendations", ("site/recommendations.html",), deps=recommendations_context(toolkit),
                templates=(*PAGE_TEMPLATES, "site/recommendations.html.j2"), params={"page": "recommendations"}),
     ]
+    out.append(Target(BUILDER, "examples", ("site/examples.html",), deps=all_examples_context(toolkit),
+                      templates=(*PAGE_TEMPLATES, "site/examples.html.j2"), params={"page": "examples"}))
+    out.append(Target(BUILDER, "search-data", ("site/assets/search-data.js",), deps=examples_list(toolkit),
+                      params={"page": "search-data"}))
+    tx = toolkit.taxonomy
+    for p in tx.priorities:
+        for c in tx.challenges:
+            for f in tx.functions:
+                out.append(Target(BUILDER, f"cell-{p.id}-{c.id}-{f.id}", (f"site/{cell_page(p.id, c.id, f.id)}",),
+                                  deps=cell_context(toolkit, p.id, c.id, f.id),
+                                  templates=(*PAGE_TEMPLATES, "site/cell.html.j2"),
+                                  params={"page": "cell", "cell": (p.id, c.id, f.id)}))
     for example_id in example_ids:
         out.append(Target(BUILDER, f"example-{example_id}", (f"site/examples/{example_id}.html",),
                           deps=example_context(toolkit, example_id),
@@ -206,6 +277,12 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
         html = render("index.html.j2", index_context(toolkit), root="")
     elif page == "recommendations":
         html = render("recommendations.html.j2", recommendations_context(toolkit), root="")
+    elif page == "examples":
+        html = render("examples.html.j2", all_examples_context(toolkit), root="")
+    elif page == "search-data":
+        return {target.outputs[0]: search_data(toolkit)}
+    elif page == "cell":
+        html = render("cell.html.j2", cell_context(toolkit, *target.params["cell"]), root="../")
     elif page == "example":
         html = render("example.html.j2", example_context(toolkit, target.params["example"]), root="../")
     else:
