@@ -17,14 +17,15 @@ SOURCES = "sources"
             "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files",
             "no_waivers": "report every finding as if there were no waivers file",
             "strict": "also fail (exit 1) on warnings",
-            "out": "output folder for check/report.json and report.html (default: output)"})
-def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out="output"):
+            "out": "output folder for check/report.json and report.html (default: output)",
+            "edition": "the edition to check (an id of sources/editions.yaml; default: the latest)"})
+def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out="output", edition=None):
     """Check the sources for consistency; write output/check/report.{json,html}. Exit 1 on errors."""
     from pipeline.checks.run import check_command
 
     with user_errors():
         code = check_command(Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict,
-                             out=Path(out))
+                             out=Path(out), edition=edition)
     if code:
         raise Exit(code=code)
 
@@ -65,31 +66,32 @@ def test(c, fast=False, huge=False):
 
 # -- one output format at a time ------------------------------------------------------------------
 
-def _render(builders, sources, options=None, force=False, jobs=None, out="output"):
+def _render(builders, sources, options=None, force=False, jobs=None, out=None, edition=None):
     from pipeline.build import build_command
 
     with user_errors():
         code = build_command(Path(sources), builders, options or {}, force=force,
-                             jobs=int(jobs) if jobs else None, out=Path(out))
+                             jobs=int(jobs) if jobs else None, out=out, edition=edition)
     if code:
         raise Exit(code=code)
 
 
 RENDER_HELP = {"sources": "folder with the source files (default: sources)",
                "force": "rebuild even if up to date, and render even if the check finds errors",
-               "out": "output folder (default: output)"}
+               "out": "output folder (default: output; output/editions/<id> for an earlier edition)",
+               "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)"}
 
 
 @task(help=RENDER_HELP)
-def paper(c, sources=SOURCES, force=False, out="output"):
+def paper(c, sources=SOURCES, force=False, out=None, edition=None):
     """The input paper: output/paper/toolkit.pdf (tagged PDF) and output/paper/index.html."""
-    _render(["paper"], sources, force=force, out=out)
+    _render(["paper"], sources, force=force, out=out, edition=edition)
 
 
 @task(help=dict(RENDER_HELP, paper="paper size: a4 (default) or letter"))
-def handouts(c, sources=SOURCES, paper="a4", force=False, out="output"):
+def handouts(c, sources=SOURCES, paper="a4", force=False, out=None, edition=None):
     """Event handouts: output/handouts/*.pdf (priority matrices, recommendations, feedback form, cards, phases)."""
-    _render(["handouts"], sources, {"paper": paper}, force=force, out=out)
+    _render(["handouts"], sources, {"paper": paper}, force=force, out=out, edition=edition)
 
 
 @task(help=dict(RENDER_HELP, region="the territory, e.g. 'Île-de-France'", country="its country (name or ISO code)",
@@ -98,7 +100,7 @@ def handouts(c, sources=SOURCES, paper="a4", force=False, out="output"):
                 function="cluster function id(s), comma-separated (default: all three)",
                 contact="who to contact about this roadmap (printed on the cover)"))
 def roadmap(c, region, country, priority, challenge, function=None, contact="", sources=SOURCES, force=False,
-            out="output"):
+            out="output", edition=None):
     """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3.
 
     --force also replaces a roadmap of the same name that was filled in since it was made.
@@ -107,7 +109,7 @@ def roadmap(c, region, country, priority, challenge, function=None, contact="", 
     from pipeline.render.roadmaps import roadmap_command
 
     with user_errors():
-        toolkit = load_checked(Path(sources), force=force, out=Path(out))
+        toolkit = load_checked(Path(sources), force=force, out=Path(out), edition=edition)
         path = roadmap_command(toolkit, region=region, country=country, priorities=priority,
                                challenges=challenge, functions=function, contact=contact, out=Path(out),
                                force=force)
@@ -116,9 +118,9 @@ def roadmap(c, region, country, priority, challenge, function=None, contact="", 
 
 @task(help=dict(RENDER_HELP, regions="CSV of regions (region, country, priorities, challenges, contact)",
                 jobs="worker processes (default: one per core)"))
-def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force=False, out="output"):
+def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force=False, out=None, edition=None):
     """One Word roadmap per row of a regions CSV, in parallel, with progress."""
-    _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out)
+    _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out, edition=edition)
 
 
 @task(positional=["paths"], help={
@@ -152,9 +154,9 @@ def accept(c, review="output/harvest/review.xlsx", edition=None, dry_run=False, 
 
 
 @task(help=RENDER_HELP)
-def site(c, sources=SOURCES, force=False, out="output"):
+def site(c, sources=SOURCES, force=False, out=None, edition=None):
     """The web toolkit: output/site/ (static, searchable, works from file://)."""
-    _render(["site"], sources, force=force, out=out)
+    _render(["site"], sources, force=force, out=out, edition=edition)
 
 
 # -- the whole build (issue 8) -------------------------------------------------------------------
@@ -163,16 +165,17 @@ def site(c, sources=SOURCES, force=False, out="output"):
             "force": "rebuild everything, and render even if the check finds errors",
             "jobs": "worker processes (default: one per core; 1 = no pool)",
             "only": "comma-separated builders to run (paper,handouts,roadmaps,site)",
-            "out": "output folder (default: output)",
-            "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files"})
-def build(c, sources=SOURCES, force=False, jobs=None, only=None, out="output", workbook=None):
+            "out": "output folder (default: output; output/editions/<id> for an earlier edition)",
+            "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files",
+            "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)"})
+def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workbook=None, edition=None):
     """The main job: check, then the paper, the handouts, the default roadmaps and the web tool."""
     from pipeline.build import available_builders, build_command
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()
     with user_errors():
         code = build_command(Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
-                             out=Path(out), workbook=workbook)
+                             out=out, workbook=workbook, edition=edition)
     if code:
         raise Exit(code=code)
 

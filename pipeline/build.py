@@ -238,17 +238,24 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
 
 
 def build_command(sources: Path, builders, options: dict | None = None, *, force: bool = False,
-                  jobs: int | None = None, out: Path | str = "output", workbook=None) -> int:
+                  jobs: int | None = None, out: Path | str | None = "output", workbook=None,
+                  edition: str | None = None) -> int:
     """What `invoke build` and each render task do; returns the exit code.
 
     `force` means "do it anyway": render despite check errors, and rebuild what is up to date.
+    `edition` builds that edition (default: the latest); with `out` None, an earlier edition is written
+    to output/editions/<id>/ so that it never replaces the current edition's outputs.
     """
+    from .editions import edition_output
     from .gate import load_checked
 
     unknown = [b for b in builders if b not in available_builders()]
     if unknown:
         raise PipelineError(f"--only: unknown output '{unknown[0]}' (expected: {', '.join(available_builders())})")
-    toolkit = load_checked(sources, force=force, workbook=workbook, out=out)
+    out = edition_output(Path(sources), edition, out)
+    toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition)
+    if toolkit.edition:
+        print(f"edition {toolkit.edition} -> {out}")
     targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
     if "site" in builders:  # the web tool offers the other outputs for download

@@ -8,12 +8,12 @@ from .model import Toolkit
 
 
 def load_checked(sources: Path | str = "sources", *, force: bool = False, workbook=None,
-                 out: Path | str = "output") -> Toolkit:
+                 out: Path | str = "output", edition: str | None = None) -> Toolkit:
     """The toolkit, after the consistency check passed (or `force` said to render anyway).
 
     Raises PipelineError (exit 2) naming the number of errors and the report to read.
     """
-    toolkit = load(sources, workbook)
+    toolkit = load(sources, workbook, edition)
     from .checks.run import refuse_on_errors  # the checker decides; see pipeline/checks/
 
     refuse_on_errors(toolkit, Path(sources), force=force, out=Path(out))

@@ -282,8 +282,13 @@ def _rank_fields(row: Row) -> dict:
     return {"featured": featured == "yes", "added": added}
 
 
-def load(sources: Path | str = "sources", workbook: Path | str | None = None) -> Toolkit:
-    """Read every source file under `sources` into one Toolkit (or raise SourceError)."""
+def load(sources: Path | str = "sources", workbook: Path | str | None = None,
+         edition: str | None = None) -> Toolkit:
+    """Read every source file under `sources` into one Toolkit of one edition (default: the latest),
+    its errata applied (or raise SourceError)."""
+    from .editions import read_editions, select_rows
+    from .errata import apply_edition
+
     sources = Path(sources)
     if not sources.is_dir():
         raise SourceError(Origin(display_path(sources)), "sources folder not found")
@@ -291,6 +296,9 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None) ->
     vocab = {dim: {t.id: t for t in getattr(taxonomy, dim)}
              for dim in ("priorities", "challenges", "functions", "areas")}
     tables = read_tables(sources, Path(workbook) if workbook else None)
+    editions = read_editions(sources)
+    chosen = editions.get(edition)
+    tables = select_rows(tables, editions, chosen)  # the rows of this edition, without since/withdrawn
     for name, spec in TABLES.items():
         validate_table(tables[name], spec, vocab)
     for row in tables["table5_actions"].rows:
@@ -319,4 +327,4 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None) ->
         event=load_event(read_yaml(sources / "event.yaml")),
     )
     toolkit.source_files = sorted({tab.origin.file for tab in t.values()})
-    return toolkit
+    return apply_edition(toolkit, sources, editions, chosen)

@@ -199,6 +199,7 @@ class Document:
     subject: str
     keywords: tuple[str, ...]
     origin: Origin
+    edition_title: str = ""  # from sources/editions.yaml (pipeline/editions.py), e.g. "2021 corrected"
 
     @property
     def source_date_epoch(self) -> int:
@@ -259,6 +260,10 @@ class Toolkit:
     document: Document
     event: Event
     source_files: list[str] = field(default_factory=list)
+    # The edition this toolkit is of, and the errata applied to reach it (pipeline/editions.py, errata.py)
+    edition: str = ""
+    errata: list = field(default_factory=list)  # errata.Applied, in the order applied
+    stale_errata: list = field(default_factory=list)  # (errata.Erratum, why): reported by the check
 
     # -- lookups -------------------------------------------------------------------------------
     @cached_property

@@ -47,6 +47,7 @@ class Waiver:
     subject: str
     reason: str
     origin: Origin
+    until: str = ""  # the last edition it applies to (a slip an erratum corrects later); "" = every edition
 
     @property
     def key(self) -> tuple[str, str]:
@@ -54,6 +55,7 @@ class Waiver:
 
 
 WAIVER_KEYS = ("rule", "subject", "reason")
+OPTIONAL_WAIVER_KEYS = ("until",)
 
 
 def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
@@ -73,10 +75,10 @@ def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
         where = doc.at(f"[{i}]")
         if not isinstance(item, dict):
             raise SourceError(where, "expected a mapping with rule, subject and reason")
-        unknown = sorted(set(map(str, item)) - set(WAIVER_KEYS))
+        unknown = sorted(set(map(str, item)) - set(WAIVER_KEYS) - set(OPTIONAL_WAIVER_KEYS))
         if unknown:
             raise SourceError(doc.at(f"[{i}].{unknown[0]}"),
-                              f"unknown key '{unknown[0]}' (expected: {', '.join(WAIVER_KEYS)})")
+                              f"unknown key '{unknown[0]}' (expected: {', '.join(WAIVER_KEYS + OPTIONAL_WAIVER_KEYS)})")
         values = {}
         for key in WAIVER_KEYS:
             value = item.get(key)
@@ -89,7 +91,8 @@ def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
         if values["rule"] not in known_rules:
             raise SourceError(doc.at(f"[{i}].rule"), f"unknown rule '{values['rule']}' "
                               "(`invoke check --no-waivers` lists the rules that fire)")
-        waiver = Waiver(values["rule"], values["subject"], values["reason"], where)
+        waiver = Waiver(values["rule"], values["subject"], values["reason"], where,
+                        str(item.get("until") or "").strip())
         if waiver.key in seen:
             raise SourceError(where, f"duplicate waiver for {waiver.rule} '{waiver.subject}' "
                                      f"(also at {seen[waiver.key]})")

@@ -63,7 +63,9 @@ def test_document_and_event_metadata(shipped):
     assert shipped.document.title.startswith("Leveraging clusters for a green, digital and resilient EU economy")
     assert [a.name for a in shipped.document.authors] == [
         "Lucas Porsch", "Madalina Nunu", "Pierre Hausemer", "James Wilson"]
-    assert shipped.document.edition_date.isoformat() == "2021-11-22"
+    assert (shipped.document.edition_id, shipped.edition) == ("2021-corrected", "2021-corrected")  # the latest
+    first = load(PROJECT / "sources", edition="2021").document
+    assert (first.edition_id, first.edition_date.isoformat()) == ("2021", "2021-11-22")
     assert shipped.event.city == "Saint-Ouen"
     assert len(shipped.event.feedback_questions) == 5
 

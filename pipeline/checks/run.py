@@ -22,6 +22,10 @@ REPORT_DIR = Path("check")  # under the output folder
 def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True) -> Report:
     """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to)."""
     waivers = load_waivers(Path(sources) / WAIVERS_FILE, set(all_rules())) if use_waivers else None
+    if waivers:
+        from ..editions import waivers_of_edition
+
+        waivers = waivers_of_edition(waivers, Path(sources), toolkit.edition)
     return Report.build(run_rules(toolkit), waivers, rule_titles())
 
 
@@ -35,11 +39,13 @@ def write_report(report: Report, out: Path, strict: bool = False) -> tuple[Path,
 
 
 def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, strict: bool = False,
-                  out: Path = Path("output")) -> int:
+                  out: Path = Path("output"), edition: str | None = None) -> int:
     """`invoke check`: print the findings grouped by rule, write the report files, return the exit code."""
     from ..load import load
 
-    toolkit = load(sources, workbook)
+    toolkit = load(sources, workbook, edition)
+    if toolkit.edition:
+        print(f"edition {toolkit.edition}")
     report = check_toolkit(toolkit, sources, use_waivers=use_waivers)
     json_path, html_path = write_report(report, out, strict)
     sys.stdout.write(report.text())

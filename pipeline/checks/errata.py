@@ -1,0 +1,19 @@
+"""Errata: every erratum still finds, in its target, the text it says was printed.
+
+An erratum goes stale when someone edits its target row (or prose) after it was written: the correction
+can no longer be trusted to mean what the editor accepted. Like a stale waiver, but an error: the
+edition would otherwise silently print something nobody reviewed.
+"""
+from __future__ import annotations
+
+from ..model import Toolkit
+from ..report import ERROR
+from . import finding, rule
+
+
+@rule("errata.stale", ERROR, "every erratum finds in its target the text it says was printed")
+def stale(toolkit: Toolkit):
+    for erratum, why in toolkit.stale_errata:
+        yield finding(erratum.subject, f"the erratum for {erratum.subject} ({erratum.status}, edition "
+                      f"{erratum.edition}) no longer matches: {why}", [erratum.origin],
+                      "correct 'printed' to what the source now says, or remove the erratum")
