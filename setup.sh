@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango/HarfBuzz; the tools the tests use to look at outputs
-# (pdftotext/pdffonts, qpdf, LibreOffice for .docx -> PDF, Chromium for the web tool, zbarimg for QR codes).
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libreoffice-writer-nogui chromium zbar-tools"
+# (pdftotext/pdffonts, qpdf, LibreOffice for .docx -> PDF, Chromium for the web tool, zbarimg for QR codes);
+# Enchant with Hunspell's en-GB dictionary for the prose.spelling check.
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libreoffice-writer-nogui chromium zbar-tools libenchant-2-2 hunspell-en-gb"
 missing=""
 for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
