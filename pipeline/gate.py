@@ -13,7 +13,10 @@ def load_checked(sources: Path | str = "sources", *, force: bool = False, workbo
 
     Raises PipelineError (exit 2) naming the number of errors and the report to read.
     """
-    toolkit = load(sources, workbook, edition)
+    from .stages import stage
+
+    with stage(f"reading {sources}"):
+        toolkit = load(sources, workbook, edition)
     from .checks.run import refuse_on_errors  # the checker decides; see pipeline/checks/
 
     refuse_on_errors(toolkit, Path(sources), force=force, out=Path(out))

@@ -67,11 +67,16 @@ def build_workbook(sources: Path) -> bytes:
         sheet.append(list(table.columns))
         for row in table.rows:
             sheet.append([row[c] for c in table.columns])
+            for cell in sheet[sheet.max_row]:
+                cell.data_type = "s"  # text stays text: '=HYPERLINK(...)' is a name, not a live formula
+        last = max(2, len(table.rows) + 1) + 200  # room for new rows
+        for column_cells in sheet.iter_cols(min_row=2, max_row=last, max_col=len(table.columns)):
+            for cell in column_cells:
+                cell.number_format = "@"  # Text: what an editor types stays text (no dates, no numbers)
         for cell in sheet[1]:
             cell.font, cell.fill = header_font, header_fill
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        last = max(2, len(table.rows) + 1) + 200  # room for new rows
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         for col, column in enumerate(table.columns, start=1):
             letter = get_column_letter(col)
             width = max([len(column)] + [len(r[column]) for r in table.rows[:500]])

@@ -42,12 +42,16 @@ def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, str
                   out: Path = Path("output"), edition: str | None = None) -> int:
     """`invoke check`: print the findings grouped by rule, write the report files, return the exit code."""
     from ..load import load
+    from ..stages import stage
 
-    toolkit = load(sources, workbook, edition)
+    with stage(f"reading {sources}"):
+        toolkit = load(sources, workbook, edition)
     if toolkit.edition:
         print(f"edition {toolkit.edition}")
-    report = check_toolkit(toolkit, sources, use_waivers=use_waivers)
-    json_path, html_path = write_report(report, out, strict)
+    with stage(f"checking {len(toolkit.examples):,} examples"):
+        report = check_toolkit(toolkit, sources, use_waivers=use_waivers)
+    with stage("writing the report"):
+        json_path, html_path = write_report(report, out, strict)
     sys.stdout.write(report.text())
     print(f"report: {json_path} and {html_path}")
     return report.exit_code(strict)
@@ -55,8 +59,11 @@ def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, str
 
 def refuse_on_errors(toolkit: Toolkit, sources: Path, *, force: bool = False, out: Path = Path("output")) -> Report:
     """Before rendering: stop (PipelineError, exit 2) if the check finds unwaived errors, unless `force`."""
-    report = check_toolkit(toolkit, sources)
-    _, html_path = write_report(report, out)
+    from ..stages import stage
+
+    with stage(f"checking {len(toolkit.examples):,} examples"):
+        report = check_toolkit(toolkit, sources)
+        _, html_path = write_report(report, out)
     print(f"check: {report.summary_line()}")
     errors = report.counts["errors"]
     if not errors:

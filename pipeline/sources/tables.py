@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import Origin, SourceError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
@@ -66,6 +67,7 @@ def display_path(path: Path) -> str:
 def read_text(path: Path) -> str:
     """A whole file as UTF-8 text (BOM dropped), or a SourceError naming the line of a bad byte."""
     shown = display_path(path)
+    limits.check_size(path, shown)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -80,18 +82,14 @@ def read_text(path: Path) -> str:
                           f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
 
 
-def _frame_to_table(frame, name: str, origin: Origin, first_row: int) -> Table:
-    columns = tuple(clean(c) for c in frame.columns)
-    if any(c.startswith("Unnamed:") for c in columns):
-        raise SourceError(origin.at(row=1), "a column has no name in the header row")
-    rows: list[Row] = []
-    for offset, values in enumerate(frame.itertuples(index=False, name=None)):
-        cells = {col: clean(v) for col, v in zip(columns, values)}
-        rows.append(Row(cells, origin.at(row=first_row + offset)))
-    while rows and not any(rows[-1].values.values()):  # trailing empty rows
-        rows.pop()
-    rows = [r for r in rows if any(r.values.values())]  # blank separator rows carry nothing
-    return Table(name, columns, rows, origin)
+def check_header(columns, origin: Origin) -> None:
+    """Two columns of one name: which one wins would be a silent choice; refuse it."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(columns, start=1):
+        if name in seen:
+            raise SourceError(origin.at(row=1), f"column '{name}' appears twice in the header row "
+                                                f"(columns {seen[name]} and {number}); keep one", field=name)
+        seen[name] = number
 
 
 def read_csv(path: Path) -> Table:
@@ -110,9 +108,13 @@ def read_csv(path: Path) -> Table:
         columns = tuple(clean(c) for c in header)
         if any(not c for c in columns):
             raise SourceError(origin.at(row=1), "a column has no name in the header row")
+        check_header(columns, origin)
         rows: list[Row] = []
         start = reader.line_num + 1
+        limit = limits.max_rows(path.stem)
         for values in reader:
+            if len(rows) >= limit:
+                raise limits.too_many_rows(origin, path.stem, start)
             if len(values) > len(columns) and any(clean(v) for v in values[len(columns):]):
                 raise SourceError(origin.at(row=start),
                                   f"{len(values)} values but the header has {len(columns)} columns")
@@ -126,16 +128,91 @@ def read_csv(path: Path) -> Table:
 
 
 def read_workbook(path: Path) -> dict[str, Table]:
-    """Every sheet of an .xlsx or .ods workbook, by sheet name."""
-    import pandas as pd
+    """Every sheet of an .xlsx or .ods workbook, by sheet name.
 
+    Strict: a formula, a date or a number where the tables hold text is an error at sheet:row:column,
+    never a value read silently wrong (a formula's link read as empty, a name as "2021-11-22 00:00:00").
+    """
     shown = display_path(path)
     if not path.exists():
         raise SourceError(Origin(shown), "file not found")
-    engine = "odf" if path.suffix.lower() == ".ods" else "openpyxl"
+    limits.check_zip(path, shown)  # before any XML is parsed: a zip bomb is refused in milliseconds
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine=engine)
+        if path.suffix.lower() == ".ods":
+            sheets = _ods_sheets(path)
+        else:
+            sheets = _xlsx_sheets(path)
+    except SourceError:
+        raise
     except Exception as exc:  # zip, XML and engine errors all mean "not a readable workbook"
         raise SourceError(Origin(shown), f"not a readable {path.suffix} workbook ({type(exc).__name__})") from None
-    return {name: _frame_to_table(frame, name, Origin(shown, sheet=name), first_row=2)
-            for name, frame in sheets.items()}
+    return {name: _cells_to_table(rows, name, Origin(shown, sheet=name)) for name, rows in sheets.items()}
+
+
+def _xlsx_sheets(path: Path) -> dict[str, list]:
+    """Cell values as read by openpyxl, formulas as formulas (not their cached, possibly stale, value)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheets = {}
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue  # the drop-down lists `invoke workbook` hides
+            rows = []
+            for cells in sheet.iter_rows():
+                rows.append([_FORMULA(c.value) if c.data_type == "f" else c.value for c in cells])
+                if len(rows) > limits.MAX_ROWS + 1:
+                    break
+            sheets[sheet.title] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def _ods_sheets(path: Path) -> dict[str, list]:
+    import pandas as pd
+
+    frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="odf")
+    return {name: [list(r) for r in frame.itertuples(index=False, name=None)] for name, frame in frames.items()}
+
+
+class _FORMULA(str):
+    """A cell holding a formula (its text starts with '=')."""
+
+
+def _strict(value, origin: Origin) -> str:
+    import datetime as dt
+
+    if isinstance(value, _FORMULA):
+        raise SourceError(origin, f"a formula ({value[:40]}); type the text itself, formulas are not read")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        raise SourceError(origin, f"a date cell ({value}) where text is expected; format the cell as Text "
+                                  "and type the value again")
+    if isinstance(value, bool):
+        raise SourceError(origin, f"a true/false cell ({value}) where text is expected; format the cell as Text")
+    if isinstance(value, (int, float)) and value == value:
+        raise SourceError(origin, f"a number cell ({clean(value)}) where text is expected; format the cell "
+                                  "as Text and type the value again")
+    return clean(value)
+
+
+def _cells_to_table(rows: list, name: str, origin: Origin) -> Table:
+    header = [clean(v) for v in rows[0]] if rows else []
+    while header and not header[-1]:
+        header.pop()
+    if any(not c for c in header):
+        raise SourceError(origin.at(row=1), "a column has no name in the header row")
+    check_header(header, origin)
+    table_rows: list[Row] = []
+    limit = limits.max_rows(name)
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {col: _strict(v, origin.at(row=number, column=col)) for col, v in zip(header, values)}
+        extra = [v for v in values[len(header):] if clean(v)]
+        if extra:
+            raise SourceError(origin.at(row=number), f"a value right of the last named column ('{header[-1]}')")
+        if any(cells.values()):  # blank separator and trailing rows carry nothing
+            if len(table_rows) >= limit:
+                raise limits.too_many_rows(origin, name, number)
+            table_rows.append(Row(cells, origin.at(row=number)))
+    return Table(name, tuple(header), table_rows, origin)

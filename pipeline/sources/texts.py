@@ -5,11 +5,13 @@ YAML is read with the safe loader only. Each document comes back with a map from
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import Origin, SourceError
 from .tables import display_path, read_text
 
@@ -47,15 +49,81 @@ def _key_lines(node, path: str, out: dict[str, int]) -> None:
             _key_lines(item, f"{path}[{i}]", out)
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing what would eat the machine: deep nesting, alias bombs; bad dates as errors."""
+
+    def __init__(self, text: str, origin: Origin, line_offset: int):
+        super().__init__(text)
+        self.origin, self.line_offset = origin, line_offset
+        self.depth = self.aliases = 0
+
+    def where(self, mark) -> Origin:
+        return self.origin.at(line=mark.line + 1 + self.line_offset if mark else None)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > limits.MAX_YAML_ALIASES:
+                raise SourceError(self.where(self.peek_event().start_mark),
+                                  f"more than {limits.MAX_YAML_ALIASES} YAML aliases (*name); write the values out")
+        self.depth += 1
+        if self.depth > limits.MAX_YAML_DEPTH:
+            raise SourceError(self.where(self.peek_event().start_mark),
+                              f"nested more than {limits.MAX_YAML_DEPTH} levels deep (see README 'Limits')")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise SourceError(self.where(node.start_mark),
+                              f"'{node.value}' is not a valid date ({exc}); write it as YYYY-MM-DD") from None
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp)
+
+
+def _expanded_size(node, memo: dict, origin: Origin) -> int:
+    """How many values the document holds once every alias is expanded (an alias bomb is small on disk)."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 1  # guards against a recursive alias
+        if isinstance(node, yaml.MappingNode):
+            memo[key] += sum(_expanded_size(k, memo, origin) + _expanded_size(v, memo, origin) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            memo[key] += sum(_expanded_size(item, memo, origin) for item in node.value)
+        if memo[key] > limits.MAX_YAML_VALUES:
+            raise SourceError(origin, f"expands to more than {limits.MAX_YAML_VALUES:,} values through its aliases "
+                                      "(*name); write the values out (see README 'Limits')")
+    return memo[key]
+
+
+_OPENERS = re.compile(r"[\[{](?:\s*[\[{]){%d}" % limits.MAX_YAML_DEPTH)
+
+
 def parse_yaml(text: str, origin: Origin, line_offset: int = 0) -> YamlDoc:
+    deep = _OPENERS.search(text)  # [[[[... : refused before the scanner's look-ahead crawls through it
+    if deep:
+        raise SourceError(origin.at(line=text.count("\n", 0, deep.start()) + 1 + line_offset),
+                          f"nested more than {limits.MAX_YAML_DEPTH} levels deep (see README 'Limits')")
+    loader = _BoundedLoader(text, origin, line_offset)
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node, {}, origin.at(line=node.start_mark.line + 1 + line_offset))
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(origin.at(line=line), f"malformed YAML: {problem}") from None
+    except RecursionError:
+        raise SourceError(origin, "nested too deeply to read (see README 'Limits')") from None
+    finally:
+        loader.dispose()
     lines: dict[str, int] = {}
     if node is not None:
         _key_lines(node, "", lines)

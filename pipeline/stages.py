@@ -1,0 +1,33 @@
+"""Progress for stages that may be long (loading and checking thousands of examples).
+
+A stage says nothing when it is quick; after a second it announces itself on stderr, and when it
+ends it says how long it took, so a big toolkit never leaves the terminal silent (issue 16).
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+ANNOUNCE_AFTER = 1.0  # seconds
+
+
+@contextmanager
+def stage(what: str):
+    started = time.perf_counter()
+    announced = threading.Event()
+
+    def announce() -> None:
+        announced.set()
+        print(f"{what}...", file=sys.stderr, flush=True)
+
+    timer = threading.Timer(ANNOUNCE_AFTER, announce)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if announced.is_set():
+            print(f"{what}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
