@@ -29,5 +29,5 @@ def stage(what: str):
         yield
     finally:
         timer.cancel()
-        if announced.is_set():
+        if announced.is_set() and sys.exc_info()[0] is None:  # on an error, the error line says it
             print(f"{what}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
