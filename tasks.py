@@ -31,6 +31,19 @@ def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out
 
 
 @task(help={"sources": "folder with the source files (default: sources)",
+            "edition": "the edition the errata apply from (default: the latest, which must be in preparation)",
+            "apply": "append the proposed errata to sources/errata.yaml (status: proposed)"})
+def fix(c, sources=SOURCES, edition=None, apply=False):
+    """Propose errata for the slips the check can correct with certainty, as a diff of sources/errata.yaml."""
+    from pipeline.fixes import fix_command
+
+    with user_errors():
+        code = fix_command(Path(sources), edition=edition, apply=apply)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"sources": "folder with the source files (default: sources)",
             "out": "where to write the workbook (default: output/workbook/toolkit.xlsx)",
             "force": "replace an existing workbook outside output/ (it may hold edits)"})
 def workbook(c, sources=SOURCES, out="output/workbook/toolkit.xlsx", force=False):
