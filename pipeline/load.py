@@ -188,13 +188,17 @@ def load_event(doc: YamlDoc) -> Event:
     end = need(doc, d, "end_date", "", dt.date)
     if end < start:
         raise SourceError(doc.at("end_date"), f"'end_date' {end} is before 'start_date' {start}")
+    email = str(opt(d, "proposals_email") or "")
+    if email and not re.fullmatch(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+", email):
+        raise SourceError(doc.at("proposals_email"), f"'proposals_email': '{email}' is not an e-mail address")
     return Event(
         name=need(doc, d, "name", ""), organisers=tuple(map(str, opt(d, "organisers", []) or ())),
         venue=opt(d, "venue"), city=opt(d, "city"), country=opt(d, "country"),
         start_date=start, end_date=end, feedback_intro=opt(d, "feedback_intro"),
         feedback_questions=tuple(str(q).strip() for q in need(doc, d, "feedback_questions", "", list)),
         respondent_types=tuple(str(q).strip() for q in opt(d, "respondent_types", []) or ()),
-        web_address=_web_address(doc, opt(d, "web_address")), origin=doc.origin)
+        web_address=_web_address(doc, opt(d, "web_address")), origin=doc.origin,
+        proposals_email=email)
 
 
 def _web_address(doc: YamlDoc, value) -> str:

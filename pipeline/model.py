@@ -222,6 +222,7 @@ class Event:
     respondent_types: tuple[str, ...]
     origin: Origin
     web_address: str = ""  # public address of the web tool, ending in "/"; "" while unknown
+    proposals_email: str = ""  # where the web tool's "Propose" form offers to e-mail a proposal
 
 
 @dataclass(frozen=True)

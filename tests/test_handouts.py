@@ -143,12 +143,32 @@ def test_feedback_form_has_every_question_and_respondent_type(a4, shipped):
     pdf = a4["feedback-form-a4"]
     got = text(pdf)
     assert shipped.event.feedback_questions and shipped.event.respondent_types
-    # each group of questions fills exactly one page: no overflow page with a stray ruled line
-    assert pages(pdf) == len(mod.question_pages(list(shipped.event.feedback_questions))) == 2
+    # each group of questions fills exactly one page (no overflow page with a stray ruled line), then the
+    # page of proposed examples and actions
+    assert pages(pdf) == len(mod.question_pages(list(shipped.event.feedback_questions))) + 1 == 3
     for question in shipped.event.feedback_questions:
         assert contains(got, question), question
     for kind in shipped.event.respondent_types:
         assert contains(got, kind), kind
+    assert contains(got, "Examples and policy actions to add")
+
+
+def test_feedback_form_is_a_fillable_pdf_form(a4, shipped):
+    """Every box is a real PDF form field with the name harvest reads, and prints (Print flag)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(a4["feedback-form-a4"]))
+    fields = reader.get_fields()
+    questions = len(shipped.event.feedback_questions)
+    assert {f"answer_{n}" for n in range(1, questions + 1)} <= set(fields)
+    assert {f"respondent_{n}" for n in range(1, len(shipped.event.respondent_types) + 1)} <= set(fields)
+    assert {f"proposal_{n}_{f}" for n in range(1, mod.PROPOSAL_ROWS + 1) for f, _ in mod.PROPOSAL_FIELDS} <= set(fields)
+    assert {"contributor_name", "contributor_organisation", "contributor_email"} <= set(fields)
+    assert fields["answer_3"]["/TU"] == shipped.event.feedback_questions[2]
+    assert fields["respondent_1"]["/FT"] == "/Btn" and fields["proposal_1_name"]["/FT"] == "/Tx"
+    widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
+               if a.get_object().get("/Subtype") == "/Widget"]
+    assert len(widgets) == len(fields) and all(w["/F"] & 4 for w in widgets)  # printable
 
 
 # -- example cards --------------------------------------------------------------------------------------

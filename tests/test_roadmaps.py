@@ -128,7 +128,7 @@ def test_blank_tables_for_the_consultant_are_there_and_empty(default_set):
         assert all(cell.text == "" for row in table.rows[1:] for cell in row.cells)
         assert heading in text
     proposals = table_with_header(document, PROPOSALS_COLUMNS[0][0])
-    assert [c.text for c in proposals.rows[0].cells] == [name for name, _ in PROPOSALS_COLUMNS]
+    assert [c.text for c in proposals.rows[0].cells] == [name for name, *_ in PROPOSALS_COLUMNS]
     assert all(cell.text == "" for row in proposals.rows[1:] for cell in row.cells)
     assert text.count("To be completed by you") == len(FILL_IN_TABLES) + 1
     for header in ("Organisation", "Role in the roadmap", "Commitment", "Source of funding", "Amount (EUR)",

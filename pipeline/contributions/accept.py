@@ -38,16 +38,16 @@ class Decision:
 
 
 def default_edition(sources: Path) -> str:
-    """The latest edition in sources/editions.yaml (issue 13's file), or "" when there is none."""
-    import yaml
+    """The latest edition in sources/editions.yaml (pipeline/editions.py), or "" when there is none."""
+    from ..editions import EDITIONS_FILE, read_editions
 
-    path = Path(sources) / "editions.yaml"
-    if not path.exists():
+    if not (Path(sources) / EDITIONS_FILE).exists():
         return ""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    items = data.get("editions", []) if isinstance(data, dict) else data
-    ids = [str(i.get("id")) for i in items if isinstance(i, dict) and i.get("id")] if isinstance(items, list) else []
-    return ids[-1] if ids else ""
+    latest = read_editions(Path(sources)).latest
+    if latest.published:
+        print(f"warning: the latest edition, {latest.id}, is published; new records join it only once an "
+              "edition in preparation follows it in editions.yaml (or give --edition)", file=sys.stderr)
+    return latest.id
 
 
 # -- validating the decisions ------------------------------------------------------------------------

@@ -118,11 +118,15 @@ def _row_deleted(tr) -> bool:
 
 
 def table_rows(tbl) -> list[tuple[int, list[str]]]:
-    """(row number counting the header as 1, cell texts) for every row not deleted with Track Changes."""
+    """(row number counting the header as 1, cell texts) for every row not deleted with Track Changes.
+    A drop-down's placeholder text counts as empty even where an editor lost its flag on saving."""
+    from ..render.docx_controls import PLACEHOLDER
+
     out = []
     for number, tr in enumerate(tbl.findall(_w("tr")), start=1):
         if not _row_deleted(tr):
-            out.append((number, [visible_text(tc) for tc in _cells(tr)]))
+            texts = [visible_text(tc) for tc in _cells(tr)]
+            out.append((number, ["" if t == PLACEHOLDER else t for t in texts]))
     return out
 
 

@@ -64,8 +64,10 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
 
 
 def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: tuple[Path, ...] = (),
-               variant: str | None = "pdf/ua-1") -> bytes:
-    """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets."""
+               variant: str | None = "pdf/ua-1", forms: bool = False) -> bytes:
+    """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets.
+
+    `forms`: <input>, <textarea> become fillable PDF form fields (the feedback form)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -74,6 +76,8 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": variant} if variant else {}
+        if forms:
+            options["pdf_forms"] = True
         return document.write_pdf(**options, uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None

@@ -174,7 +174,21 @@ def feedback_context(toolkit: Toolkit, paper: Paper) -> dict:
         "questions": list(event.feedback_questions),
         "question_pages": question_pages(list(event.feedback_questions)),
         "respondent_types": list(event.respondent_types),
+        **proposal_form(toolkit),
     }
+
+
+PROPOSAL_ROWS = 8  # rows of the form's "Examples and policy actions to add" table
+PROPOSAL_FIELDS = (("kind", "kind"), ("name", "name or text"), ("country", "country"), ("link", "link"),
+                   ("priority", "priority"), ("challenge", "challenge"), ("function", "function"))
+
+
+def proposal_form(toolkit: Toolkit) -> dict:
+    """The proposals page of the feedback form: its rows, fields and the ids allowed in each column."""
+    tx = toolkit.taxonomy
+    return {"proposal_rows": PROPOSAL_ROWS, "proposal_fields": PROPOSAL_FIELDS,
+            "allowed": {dim: ", ".join(t.id for t in getattr(tx, dim))
+                        for dim in ("priorities", "challenges", "functions")}}
 
 
 def question_pages(questions: list[str]) -> list[list[dict]]:
@@ -400,7 +414,8 @@ def fit_font(kind: Kind, context: dict, source: str) -> float:
 def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
     source = f"handout '{name}'"
     font_pt = fit_font(kind, context, name)
-    return render_pdf(_html(kind, context, font_pt), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source)
+    return render_pdf(_html(kind, context, font_pt), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
+                      forms=context["kind"] == "feedback-form")
 
 
 # -- benchmark probe (pipeline/bench.py) -----------------------------------------------------------

@@ -50,11 +50,17 @@ FILL_IN_TABLES = (
      (("Indicator", 4.6), ("Baseline", 3.0), ("Target", 3.0), ("Frequency", 3.0), ("Owner", 3.4)), 5),
 )
 
-# The table `invoke harvest` reads back. It is found by these header words, not by its place.
+# The table `invoke harvest` reads back. It is found by these header words, not by its place. It sits on a
+# landscape page (25.7 cm of text width) whose column widths fit every header word and every drop-down item
+# whole in Open Sans 8.5 pt bold (tests/test_roadmap_template.py measures them).
 PROPOSALS_HEADING = "5. New examples and actions you propose"
-PROPOSALS_COLUMNS = (("Kind (example or action)", 2.2), ("Name of the example, or text of the action", 2.9),
-                     ("Country", 1.9), ("Link (web address)", 2.3), ("Priority", 1.8), ("Challenge", 2.1),
-                     ("Function", 1.9), ("Note", 1.9))  # 17 cm; each header word fits its column
+PROPOSALS_COLUMNS = (("Kind (example or action)", 2.8, "kind"),
+                     ("Name of the example, or text of the action", 5.7, "name"),
+                     ("Country", 2.3, "country"), ("Link (web address)", 4.0, "link"),
+                     ("Priority", 2.9, "priority"), ("Challenge", 3.2, "challenge"),
+                     ("Function", 2.8, "function"), ("Note", 2.0, "note"))  # 25.7 cm
+PROPOSAL_ROWS = 6
+CHOICES = ("kind", "priority", "challenge", "function")  # the columns with drop-down content controls
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -435,8 +441,36 @@ def _fill_in(document) -> None:
                 _cell_text(cell, "")
 
 
+def _choices_of(column: str) -> list[tuple[str, str]]:
+    """(shown text, value) of a drop-down: the kinds, or the taxonomy's labels and ids."""
+    from ..load import load_taxonomy
+    from ..paths import PROJECT
+    from ..sources.texts import read_yaml
+
+    if column == "kind":
+        return [("Example", "example"), ("Action", "action")]
+    taxonomy = load_taxonomy(read_yaml(PROJECT / "sources" / "taxonomy.yaml"))  # the shipped one
+    plural = {"priority": "priorities", "challenge": "challenges", "function": "functions"}[column]
+    return [(t.label, t.id) for t in getattr(taxonomy, plural)]
+
+
+def _landscape_section(document) -> None:
+    """A new page in landscape for the proposals table (the header and footer follow the first section's)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+
+
 def _proposals(document) -> None:
-    document.add_page_break()
+    from .docx_controls import drop_down, placeholder_style
+
+    _landscape_section(document)
+    placeholder_style(document)
     document.add_paragraph(PROPOSALS_HEADING, style="Heading 1")
     document.add_paragraph(
         "The toolkit is a dynamic toolkit: it grows with the examples and actions its users know of. "
@@ -444,13 +478,19 @@ def _proposals(document) -> None:
         "at work (give its name, country and web address); an action is something policymakers can do "
         "through clusters (give its text).", style="Intro")
     document.add_paragraph("✎ To be completed by you. Keep this table's header row: your proposals are read "
-                           "back from it. Add or delete rows as you need.", style="Fill-in Note")
-    table = _table(document, "RoadmapFillinTable", [w for _, w in PROPOSALS_COLUMNS], 7, min_height_cm=0.75)
-    for cell, (text, _) in zip(table.rows[0].cells, PROPOSALS_COLUMNS):
+                           "back from it. Choose kind, priority, challenge and function from their lists; "
+                           "add rows as you need.", style="Fill-in Note")
+    table = _table(document, "RoadmapFillinTable", [w for _, w, _ in PROPOSALS_COLUMNS], PROPOSAL_ROWS + 1,
+                   min_height_cm=0.9)
+    for cell, (text, _, _) in zip(table.rows[0].cells, PROPOSALS_COLUMNS):
         _cell_text(cell, text)
+    control_id = 7001
     for row in table.rows[1:]:
-        for cell in row.cells:
+        for cell, (text, _, column) in zip(row.cells, PROPOSALS_COLUMNS):
             _cell_text(cell, "")
+            if column in CHOICES:
+                drop_down(cell.paragraphs[0], control_id, text.split(" (")[0], f"cpt-{column}", _choices_of(column))
+                control_id += 1
     document.add_paragraph(
         "Priority: {{ allowed.priorities }}. Challenge: {{ allowed.challenges }}. "
         "Function: {{ allowed.functions }}. Leave a cell empty when it does not apply.", style="Hint")
@@ -537,6 +577,7 @@ def build_template() -> bytes:
 
     import docx
 
+    from .docx_fonts import embed_font
     from .roadmaps import package_bytes
 
     document = docx.Document()
@@ -551,6 +592,7 @@ def build_template() -> bytes:
     _proposals(document)
     _header_footer(document)
     _custom_properties(document)
+    embed_font(document, FONT)
     props = document.core_properties
     fixed = dt.datetime(2021, 11, 22, tzinfo=dt.timezone.utc)
     props.author, props.last_modified_by = "Cluster Policy Toolkit", "Cluster Policy Toolkit"

@@ -36,10 +36,12 @@ from ..paths import TEMPLATES
 from ..targets import Target
 from .common import jinja_env
 from .overflow import cell_page, first_examples
+from .propose import propose_context
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"
 PAGE_TEMPLATES = ("site/base.html.j2", "site/macros.html.j2")  # every page reads these
+PROPOSE_TEMPLATE = "site/propose.html.j2"  # the matrix and the example pages include it
 ASSET_TEMPLATES = ("site/assets", "fonts")
 SHORT_TITLE = "Cluster Policy Toolkit"
 HOME_CELL_EXAMPLES = 5  # examples a cell of the home page shows before "and N more"
@@ -132,6 +134,7 @@ def index_context(toolkit: Toolkit) -> dict:
         "examples": examples[:RESULTS_LIMIT],
         "example_count": len(examples),
         "downloads": downloads(toolkit),
+        "propose": propose_context(toolkit, "index.html"),
     }
 
 
@@ -227,7 +230,10 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
     return {"site": _site(toolkit),
             "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link},
             "cells": cells, "table5": table5,
-            "table5_number": toolkit.table_numbers.get("recommendations")}
+            "table5_number": toolkit.table_numbers.get("recommendations"),
+            "propose": propose_context(toolkit, f"examples/{example_id}.html",
+                                       next((c.cell for c in toolkit.cells_of_example(example_id)), None),
+                                       example.name)}
 
 
 # -- builder interface (pipeline/targets.py) ------------------------------------------------------
@@ -245,7 +251,7 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
         Target(BUILDER, "assets", tuple(f"site/assets/{n}" for n in _asset_names()), deps={},
                templates=ASSET_TEMPLATES, params={"page": "assets"}),
         Target(BUILDER, "index", ("site/index.html",), deps=index_context(toolkit),
-               templates=(*PAGE_TEMPLATES, "site/index.html.j2"), params={"page": "index"}),
+               templates=(*PAGE_TEMPLATES, "site/index.html.j2", PROPOSE_TEMPLATE), params={"page": "index"}),
         Target(BUILDER, "recommendations", ("site/recommendations.html",), deps=recommendations_context(toolkit),
                templates=(*PAGE_TEMPLATES, "site/recommendations.html.j2"), params={"page": "recommendations"}),
     ]
@@ -264,7 +270,7 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
     for example_id in example_ids:
         out.append(Target(BUILDER, f"example-{example_id}", (f"site/examples/{example_id}.html",),
                           deps=example_context(toolkit, example_id),
-                          templates=(*PAGE_TEMPLATES, "site/example.html.j2"),
+                          templates=(*PAGE_TEMPLATES, "site/example.html.j2", PROPOSE_TEMPLATE),
                           params={"page": "example", "example": example_id}))
     return out
 
@@ -304,12 +310,13 @@ def web_link(link: str) -> str:
 
 # -- static assets --------------------------------------------------------------------------------
 def _asset_names() -> list[str]:
-    return ["site.css", "site.js", "favicon.svg", *(f"fonts/{n}" for n in FONTS.values()), "fonts/LICENSE.txt"]
+    return ["site.css", "site.js", "favicon.svg", "propose.css", "propose.js", *(f"fonts/{n}" for n in FONTS.values()), "fonts/LICENSE.txt"]
 
 
 def assets() -> dict[str, bytes]:
     folder = TEMPLATES / TEMPLATE_FOLDER / "assets"
-    files = {name: (folder / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg")}
+    files = {name: (folder / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg", "propose.css",
+                                                              "propose.js")}
     for ttf, woff2 in FONTS.items():
         files[f"fonts/{woff2}"] = web_font(TEMPLATES / "fonts" / ttf)
     files["fonts/LICENSE.txt"] = (TEMPLATES / "fonts" / "LICENSE-OpenSans.txt").read_bytes()
