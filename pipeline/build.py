@@ -24,6 +24,7 @@ from .outputs import atomic_write_bytes, atomic_write_text
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
 from .targets import Target, fingerprint
+from .urlsafety import safe_html_bytes, unsafe_docx_links
 
 BUILDERS = ("paper", "handouts", "roadmaps", "site")  # the order `invoke build` runs them in
 
@@ -130,6 +131,7 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
     unexpected = set(files) - set(target.outputs)
     if unexpected:
         raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
+    files = {rel: link_safe(rel, data) for rel, data in files.items()}
     hashes = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}
     journal(out, {"target": target.id, "writing": hashes})  # before any rename: see buildstate.py
     for rel, data in files.items():
@@ -138,6 +140,18 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
             continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
         atomic_write_bytes(path, data)
     return target.id, hashes
+
+
+def link_safe(rel: str, data: bytes) -> bytes:
+    """Whatever a renderer did, no output links outside the web or loads from outside the project."""
+    if rel.endswith((".html", ".htm", ".svg")):
+        return safe_html_bytes(data)
+    if rel.endswith(".docx"):
+        unsafe = unsafe_docx_links(data)
+        if unsafe:
+            raise PipelineError(f"output/{rel} would link to '{unsafe[0]}', which is not a web address; "
+                                "refused (a renderer must pass links through pipeline.urlsafety.web_link)")
+    return data
 
 
 class Progress:

@@ -26,6 +26,7 @@ from ..errors import PipelineError, SourceError
 from ..model import Toolkit
 from ..paths import TEMPLATES
 from ..targets import Target
+from ..urlsafety import web_link
 from .common import asset_fetcher, event_dates, font_face_css, jinja_env, render_pdf
 
 BUILDER = "handouts"
@@ -354,6 +355,8 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
 # -- rendering --------------------------------------------------------------------------------------
 def qr_svg(link: str, size_mm: float = QR_SIZE_MM) -> Markup:
     """The link as an inline vector QR code of a fixed printed size (quiet zone included)."""
+    if not web_link(link):  # a QR code only ever leads to a web address
+        return Markup("")
     import segno
 
     code = segno.make(link, error="m", micro=False)

@@ -29,6 +29,7 @@ from ..model import Toolkit
 from ..outputs import atomic_write_bytes
 from ..paths import TEMPLATES
 from ..targets import Target
+from ..urlsafety import web_link
 
 BUILDER = "roadmaps"
 TEMPLATE_NAME = "roadmap.docx"
@@ -265,8 +266,8 @@ def _rich(tpl, context: dict) -> dict:
         for i, e in enumerate(items):
             if i:
                 rt.add("\a")  # in a run of its own: never inside a hyperlink
-            if e["link"]:
-                rt.add(e["name"], url_id=tpl.build_url_id(e["link"]), style="Hyperlink")
+            if web_link(e["link"]):  # never a file: or javascript: hyperlink, even with --force
+                rt.add(e["name"], url_id=tpl.build_url_id(web_link(e["link"])), style="Hyperlink")
             else:
                 rt.add(e["name"])
             if e["country"]:
