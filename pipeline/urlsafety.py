@@ -56,9 +56,11 @@ def safe_src(url: str) -> bool:
     return _relative_inside(url) or (url.lower().startswith("data:image/") and not _CONTROL.search(url[:200]))
 
 
-def _clean_tag(tag: re.Match) -> str:
+def _clean_tag(tag: re.Match, links_only: bool = False) -> str:
     def attribute(match: re.Match) -> str:
         name, quoted = match.group(2).lower(), match.group(4)
+        if links_only and name not in ("href", "xlink:href"):
+            return match.group(0)
         value = html.unescape(quoted[1:-1]).strip()
         if name in ("href", "xlink:href"):
             ok = safe_href(value)
@@ -73,9 +75,12 @@ def _clean_tag(tag: re.Match) -> str:
     return _ATTRIBUTE.sub(attribute, tag.group(0))
 
 
-def safe_html(text: str) -> str:
-    """`text` with every unsafe link or source attribute removed (see the module docstring)."""
-    return _TAG.sub(_clean_tag, text)
+def safe_html(text: str, links_only: bool = False) -> str:
+    """`text` with every unsafe link or source attribute removed (see the module docstring).
+
+    `links_only` leaves `src` to WeasyPrint's fetcher, which refuses (loudly) anything outside the project.
+    """
+    return _TAG.sub(lambda tag: _clean_tag(tag, links_only), text)
 
 
 def safe_html_bytes(data: bytes) -> bytes:

@@ -71,13 +71,14 @@ def test_forced_build_of_hostile_links_renders_none_of_them(sources, tmp_path):
     edit(sources / "examples.csv", "https://www.wirtschaft.sachsen.de/13344.html", "file:///etc/passwd")
     edit(sources / "references.yaml", "url: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52019DC0640",
          "url: \"javascript:alert(document.cookie)\"")
-    intro = sources / "text" / "01-introduction.md"
-    intro.write_text(intro.read_text(encoding="utf-8") + "\n![tracker](http://127.0.0.1:9/pixel.png)\n",
-                     encoding="utf-8")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out", str(out),
-                          "--force", "--only", "paper,roadmaps,site"], cwd=PROJECT, capture_output=True, text=True,
-                         env={**os.environ, "CI": "1"}, timeout=900)
+
+    def build(only: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out", str(out),
+                               "--force", "--only", only], cwd=PROJECT, capture_output=True, text=True,
+                              env={**os.environ, "CI": "1"}, timeout=900)
+
+    run = build("paper,roadmaps,site")
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
 
@@ -103,3 +104,14 @@ def test_forced_build_of_hostile_links_renders_none_of_them(sources, tmp_path):
         assert unsafe_docx_links(docx.read_bytes()) == [], docx
     with zipfile.ZipFile(out / "roadmaps" / "green-value-chains.docx") as package:
         assert "etc/passwd" not in package.read("word/_rels/document.xml.rels").decode()
+
+    # An image from elsewhere: dropped from the HTML, and the PDF refuses to fetch it (one line, exit 1).
+    intro = sources / "text" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\n![tracker](http://127.0.0.1:9/pixel.png)\n",
+                     encoding="utf-8")
+    run = build("paper")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: paper:pdf: ") and "127.0.0.1:9/pixel.png" in errors[0]
+    html = (out / "paper" / "index.html").read_text(encoding="utf-8")
+    assert 'alt="tracker"' in html and "127.0.0.1" not in html

@@ -74,7 +74,7 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
 
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
     fetcher = asset_fetcher(base_dir, *allowed, source=source)
-    html = safe_html(html)  # an unsafe link in the sources never becomes a live link in a PDF
+    html = safe_html(html, links_only=True)  # an unsafe link never becomes a live link in a PDF
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": variant} if variant else {}
