@@ -197,3 +197,21 @@ def test_typed_text_comes_back_exactly_and_decisions_carry_over_a_new_harvest(so
 def test_default_edition_is_the_latest_in_editions_yaml(tmp_path):
     assert ac.default_edition(tmp_path) == ""
     assert ac.default_edition(SHIPPED) == "2021-corrected"
+
+
+def test_an_anonymous_proposal_cannot_be_accepted_until_the_editor_names_a_contributor(sources, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    path = proposal_file(tmp_path / "anon.json", NEW_WEB_EXAMPLE, contributor={"name": "", "organisation": ""})
+    assert hv.harvest_command([str(path)], sources=sources, out=tmp_path) == 0
+    sheet = tmp_path / "harvest" / "review.xlsx"
+    book = load_workbook(sheet)
+    ws = book["proposals"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("decision") + 1).value = "accept"
+    book.save(sheet)
+    assert ac.accept_command(sheet, sources=sources) == 2
+    assert "proposals:2: no contributor" in capsys.readouterr().err
+    ws.cell(2, header.index("contributor") + 1).value = "anonymous"
+    book.save(sheet)
+    assert ac.accept_command(sheet, sources=sources) == 0

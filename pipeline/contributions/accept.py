@@ -85,6 +85,10 @@ def validate(rows: list[ReviewRow], toolkit: Toolkit) -> tuple[list[Decision], l
             problems.append("accept needs a priority, a challenge and a function (ids) for its cell")
         if row["link"] and not re.match(r"^https?://\S+$", row["link"]):
             problems.append(f"link '{row['link']}' is not an http(s) address")
+        if not (row["contributor"] or row["organisation"]):
+            problems.append("no contributor: type who proposed it in 'contributor' (or 'anonymous')")
+        if row["date"] and not re.match(r"^\d{4}-\d{2}-\d{2}$", row["date"]):
+            problems.append(f"date '{row['date']}' is not YYYY-MM-DD")
         if problems:
             bad.append(f"{row.where}: {'; '.join(problems)}")
         else:

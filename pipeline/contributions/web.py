@@ -14,7 +14,9 @@ Every value is text; anything else, an unknown format, or more than MAX_PROPOSAL
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from .files import Refused
@@ -57,6 +59,8 @@ def read_web(path: Path, shown: str) -> tuple[list[tuple[Proposal, str]], FileRe
     email = _text(contributor.get("email"), "contributor.email")
     organisation = _text(contributor.get("organisation"), "contributor.organisation")
     saved = _text(data.get("saved_at"), "saved_at")[:10]
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", saved):  # a hand-edited file: the file's own date instead
+        saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date().isoformat()
     items = data.get("proposals")
     if not isinstance(items, list):
         raise Refused("\"proposals\" must be a list")
