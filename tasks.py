@@ -18,14 +18,15 @@ SOURCES = "sources"
             "no_waivers": "report every finding as if there were no waivers file",
             "strict": "also fail (exit 1) on warnings",
             "out": "output folder for check/report.json and report.html (default: output)",
-            "edition": "the edition to check (an id of sources/editions.yaml; default: the latest)"})
-def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out="output", edition=None):
+            "edition": "the edition to check (an id of sources/editions.yaml; default: the latest)",
+            "final": "check for a final edition: unverified items are errors, not warnings"})
+def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out="output", edition=None, final=False):
     """Check the sources for consistency; write output/check/report.{json,html}. Exit 1 on errors."""
     from pipeline.checks.run import check_command
 
     with user_errors():
         code = check_command(Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict,
-                             out=Path(out), edition=edition)
+                             out=Path(out), edition=edition, final=final)
     if code:
         raise Exit(code=code)
 
@@ -79,12 +80,12 @@ def test(c, fast=False, huge=False):
 
 # -- one output format at a time ------------------------------------------------------------------
 
-def _render(builders, sources, options=None, force=False, jobs=None, out=None, edition=None):
+def _render(builders, sources, options=None, force=False, jobs=None, out=None, edition=None, final=False):
     from pipeline.build import build_command
 
     with user_errors():
         code = build_command(Path(sources), builders, options or {}, force=force,
-                             jobs=int(jobs) if jobs else None, out=out, edition=edition)
+                             jobs=int(jobs) if jobs else None, out=out, edition=edition, final=final)
     if code:
         raise Exit(code=code)
 
@@ -92,19 +93,20 @@ def _render(builders, sources, options=None, force=False, jobs=None, out=None, e
 RENDER_HELP = {"sources": "folder with the source files (default: sources)",
                "force": "rebuild even if up to date, and render even if the check finds errors",
                "out": "output folder (default: output; output/editions/<id> for an earlier edition)",
-               "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)"}
+               "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)",
+               "final": "a final edition: refuse (exit 1) while any item is unverified; no marks, no 'Proof'"}
 
 
 @task(help=RENDER_HELP)
-def paper(c, sources=SOURCES, force=False, out=None, edition=None):
+def paper(c, sources=SOURCES, force=False, out=None, edition=None, final=False):
     """The input paper: output/paper/toolkit.pdf (tagged PDF) and output/paper/index.html."""
-    _render(["paper"], sources, force=force, out=out, edition=edition)
+    _render(["paper"], sources, force=force, out=out, edition=edition, final=final)
 
 
 @task(help=dict(RENDER_HELP, paper="paper size: a4 (default) or letter"))
-def handouts(c, sources=SOURCES, paper="a4", force=False, out=None, edition=None):
+def handouts(c, sources=SOURCES, paper="a4", force=False, out=None, edition=None, final=False):
     """Event handouts: output/handouts/*.pdf (priority matrices, recommendations, feedback form, cards, phases)."""
-    _render(["handouts"], sources, {"paper": paper}, force=force, out=out, edition=edition)
+    _render(["handouts"], sources, {"paper": paper}, force=force, out=out, edition=edition, final=final)
 
 
 @task(help=dict(RENDER_HELP, region="the territory, e.g. 'Île-de-France'", country="its country (name or ISO code)",
@@ -113,7 +115,7 @@ def handouts(c, sources=SOURCES, paper="a4", force=False, out=None, edition=None
                 function="cluster function id(s), comma-separated (default: all three)",
                 contact="who to contact about this roadmap (printed on the cover)"))
 def roadmap(c, region, country, priority, challenge, function=None, contact="", sources=SOURCES, force=False,
-            out="output", edition=None):
+            out="output", edition=None, final=False):
     """One Word roadmap for a territory: output/roadmaps/<slug>.docx, pre-filled with phases 1-3.
 
     --force also replaces a roadmap of the same name that was filled in since it was made.
@@ -122,7 +124,7 @@ def roadmap(c, region, country, priority, challenge, function=None, contact="", 
     from pipeline.render.roadmaps import roadmap_command
 
     with user_errors():
-        toolkit = load_checked(Path(sources), force=force, out=Path(out), edition=edition)
+        toolkit = load_checked(Path(sources), force=force, out=Path(out), edition=edition, final=final)
         path = roadmap_command(toolkit, region=region, country=country, priorities=priority,
                                challenges=challenge, functions=function, contact=contact, out=Path(out),
                                force=force)
@@ -131,9 +133,9 @@ def roadmap(c, region, country, priority, challenge, function=None, contact="", 
 
 @task(help=dict(RENDER_HELP, regions="CSV of regions (region, country, priorities, challenges, contact)",
                 jobs="worker processes (default: one per core)"))
-def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force=False, out=None, edition=None):
+def roadmaps(c, regions="sources/regions.csv", sources=SOURCES, jobs=None, force=False, out=None, edition=None, final=False):
     """One Word roadmap per row of a regions CSV, in parallel, with progress."""
-    _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out, edition=edition)
+    _render(["roadmaps"], sources, {"regions": regions}, force=force, jobs=jobs, out=out, edition=edition, final=final)
 
 
 @task(positional=["paths"], help={
@@ -167,9 +169,9 @@ def accept(c, review="output/harvest/review.xlsx", edition=None, dry_run=False, 
 
 
 @task(help=RENDER_HELP)
-def site(c, sources=SOURCES, force=False, out=None, edition=None):
+def site(c, sources=SOURCES, force=False, out=None, edition=None, final=False):
     """The web toolkit: output/site/ (static, searchable, works from file://)."""
-    _render(["site"], sources, force=force, out=out, edition=edition)
+    _render(["site"], sources, force=force, out=out, edition=edition, final=final)
 
 
 # -- the whole build (issue 8) -------------------------------------------------------------------
@@ -180,15 +182,16 @@ def site(c, sources=SOURCES, force=False, out=None, edition=None):
             "only": "comma-separated builders to run (paper,handouts,roadmaps,site)",
             "out": "output folder (default: output; output/editions/<id> for an earlier edition)",
             "workbook": "read the tables from this .xlsx/.ods workbook instead of CSV files",
-            "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)"})
-def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workbook=None, edition=None):
+            "edition": "the edition to build (an id of sources/editions.yaml; default: the latest)",
+            "final": "a final edition: refuse (exit 1) while any item is unverified; no marks, no 'Proof'"})
+def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workbook=None, edition=None, final=False):
     """The main job: check, then the paper, the handouts, the default roadmaps and the web tool."""
     from pipeline.build import available_builders, build_command
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()
     with user_errors():
         code = build_command(Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
-                             out=out, workbook=workbook, edition=edition)
+                             out=out, workbook=workbook, edition=edition, final=final)
     if code:
         raise Exit(code=code)
 

@@ -197,7 +197,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         remove_leftovers(out)
         manifest = read_manifest(out)
         write_manifest(out, manifest)  # fold what a killed build finished into the manifest
-        prints = {t.id: fingerprint(t, __version__) for t in targets}
+        edition = __version__ + ("+final" if toolkit.final else "")  # a proof and a final differ everywhere
+        prints = {t.id: fingerprint(t, edition) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
         if not force:  # never overwrite what a person changed without being asked
@@ -253,7 +254,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
 
 def build_command(sources: Path, builders, options: dict | None = None, *, force: bool = False,
                   jobs: int | None = None, out: Path | str | None = "output", workbook=None,
-                  edition: str | None = None) -> int:
+                  edition: str | None = None, final: bool = False) -> int:
     """What `invoke build` and each render task do; returns the exit code.
 
     `force` means "do it anyway": render despite check errors, and rebuild what is up to date.
@@ -267,7 +268,7 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     if unknown:
         raise PipelineError(f"--only: unknown output '{unknown[0]}' (expected: {', '.join(available_builders())})")
     out = edition_output(Path(sources), edition, out)
-    toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition)
+    toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition, final=final)
     if toolkit.edition:
         print(f"edition {toolkit.edition} -> {out}")
     targets = collect_targets(toolkit, builders, options)

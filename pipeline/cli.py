@@ -18,7 +18,7 @@ def user_errors():
         yield
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        raise Exit(code=EXIT_USAGE) from None
+        raise Exit(code=getattr(exc, "exit_code", EXIT_USAGE)) from None
     except OSError as exc:  # a read-only folder, a full disk: the user's to fix, not a bug
         from .oserrors import describe
 

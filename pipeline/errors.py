@@ -44,6 +44,15 @@ class Origin:
 class PipelineError(Exception):
     """Anything the user can fix; printed as one line, exit code 2."""
 
+    exit_code = 2
+
+
+class Refused(PipelineError):
+    """The sources are readable but may not be published as asked (a final edition with unverified
+    items): one line per reason, exit code 1."""
+
+    exit_code = 1
+
 
 class SourceError(PipelineError):
     """A source file cannot be read or does not fit the source format."""

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import provenance
 from .errors import Origin, SourceError
 from .model import (Action, Author, CellExample, Document, Event, Example, Figure, Recommendation,
                     Reference, Section, Table5Action, Table5Example, Taxonomy, Term, Toolkit)
@@ -29,14 +30,13 @@ class TableSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
+        return self.required + self.optional + tuple(c for c in RECORD_META if c not in self.optional)
 
 
 CELL = (("priority", "priorities"), ("challenge", "challenges"), ("function", "functions"))
-OVERRIDES = ("label", "name", "country", "link", "note")
+OVERRIDES = ("label", "name", "country", "link", "note", "same_line")
 # Provenance (issue 12) and edition (issue 13) columns any record table may carry; `invoke accept` writes them.
-RECORD_META = ("status", "status_reason", "verified_by", "verified_on", "verified_source", "contributed_by",
-               "contributed_via", "contributed_on", "contributed_from", "since", "withdrawn")
+RECORD_META = (*provenance.COLUMNS, "since", "withdrawn")
 
 TABLES: dict[str, TableSpec] = {
     "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note", *RECORD_META), "id", CELL),
@@ -109,6 +109,34 @@ def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Ter
                 raise SourceError(row.where(spec.key),
                                   f"duplicate id '{key}' (first used at {seen[key].origin})")
             seen[key] = row
+        provenance.parse(row.values, row.where)  # refuses a reconstructed row without a reason, ...
+
+
+def row_provenance(row: Row) -> provenance.Provenance:
+    return provenance.parse(row.values, row.where)
+
+
+def yes(row: Row, column: str) -> bool:
+    value = row[column].lower()
+    if value in ("", "no", "false", "0"):
+        return False
+    if value in ("yes", "true", "1"):
+        return True
+    raise SourceError(row.where(column), f"'{row[column]}' is not yes or no")
+
+
+def yaml_provenance(doc: YamlDoc, item, path: str, fields=()) -> dict:
+    """`provenance` and `field_provenance` of one YAML mapping, for a record's keyword arguments."""
+    def where(key: str) -> Origin:
+        full = f"{path}.{key}" if path else key
+        if full in doc.lines:
+            return doc.at(full)
+        own = next((key[: -len(c)] for c in provenance.COLUMNS if key.endswith(c)), "")  # "url_" of url_status_reason
+        status = f"{path}.{own}status" if path else f"{own}status"  # a missing key: point at its status
+        return doc.at(status) if status in doc.lines else (doc.at(path) if path else doc.origin)
+
+    return {"provenance": provenance.parse(item, where),
+            **({"field_provenance": provenance.field_statuses(item, where, fields)} if fields else {})}
 
 
 # -- YAML ----------------------------------------------------------------------------------------
@@ -155,7 +183,8 @@ def load_taxonomy(doc: YamlDoc) -> Taxonomy:
                 raise SourceError(doc.at(f"{path}.id"), f"'{term_id}' is not a unique valid id")
             seen.add(term_id)
             out.append(Term(term_id, need(doc, item, "label", path), i, doc.at(path),
-                            opt(item, "table_title"), opt(item, "section_title")))
+                            opt(item, "table_title"), opt(item, "section_title"),
+                            **yaml_provenance(doc, item, path)))
         return tuple(out)
 
     if not isinstance(doc.data, dict):
@@ -177,7 +206,15 @@ def load_document(doc: YamlDoc) -> Document:
         edition_date=need(doc, edition, "date", "edition", dt.date),
         authors=authors, initiative=opt(d, "initiative"), disclaimer=opt(d, "disclaimer"),
         copyright=opt(d, "copyright"), subject=opt(d, "subject"),
-        keywords=tuple(str(k) for k in opt(d, "keywords", []) or ()), origin=doc.origin)
+        keywords=tuple(str(k) for k in opt(d, "keywords", []) or ()), origin=doc.origin,
+        cover_lines=tuple(str(line).strip() for line in opt(d, "cover_lines", []) or ()),
+        **yaml_provenance(doc, d, "", DOCUMENT_FIELDS))
+
+
+DOCUMENT_FIELDS = ("title", "subtitle", "series", "running_header", "initiative", "disclaimer", "copyright",
+                   "subject", "keywords", "cover_lines", "edition")
+EVENT_FIELDS = ("name", "organisers", "venue", "city", "country", "start_date", "end_date", "feedback_intro",
+                "feedback_questions", "respondent_types")
 
 
 def load_event(doc: YamlDoc) -> Event:
@@ -198,7 +235,7 @@ def load_event(doc: YamlDoc) -> Event:
         feedback_questions=tuple(str(q).strip() for q in need(doc, d, "feedback_questions", "", list)),
         respondent_types=tuple(str(q).strip() for q in opt(d, "respondent_types", []) or ()),
         web_address=_web_address(doc, opt(d, "web_address")), origin=doc.origin,
-        proposals_email=email)
+        proposals_email=email, **yaml_provenance(doc, d, "", EVENT_FIELDS))
 
 
 def _web_address(doc: YamlDoc, value) -> str:
@@ -221,10 +258,12 @@ def load_references(doc: YamlDoc) -> list[Reference]:
         seen[ref_id] = doc.at(path)
         out.append(Reference(ref_id, need(doc, item, "author", path), str(need(doc, item, "year", path)),
                              need(doc, item, "title", path), doc.at(path), opt(item, "publisher"),
-                             opt(item, "identifier"), opt(item, "url")))
+                             opt(item, "identifier"), opt(item, "url"),
+                             **yaml_provenance(doc, item, path, REFERENCE_FIELDS)))
     return out
 
 
+REFERENCE_FIELDS = ("author", "year", "title", "publisher", "identifier", "url")
 FIGURE_KEYS = {"id", "kind", "caption", "source", "alt"}
 
 
@@ -238,9 +277,10 @@ def load_figures(doc: YamlDoc) -> list[Figure]:
         if fig_id in seen:
             raise SourceError(doc.at(f"{path}.id"), f"duplicate figure id '{fig_id}'")
         seen.add(fig_id)
-        data = {k: v for k, v in item.items() if k not in FIGURE_KEYS}
+        data = {k: v for k, v in provenance.strip_keys(item).items() if k not in FIGURE_KEYS}
         out.append(Figure(fig_id, need(doc, item, "kind", path), need(doc, item, "caption", path),
-                          opt(item, "source"), need(doc, item, "alt", path), data, doc.at(path)))
+                          opt(item, "source"), need(doc, item, "alt", path), data, doc.at(path),
+                          **yaml_provenance(doc, item, path, tuple(data))))
     return out
 
 
@@ -258,8 +298,10 @@ def load_sections(text_dir: Path) -> list[Section]:
         level = md.meta.get("level", 1)
         if level not in (1, 2, 3):
             raise SourceError(meta_doc.at("level"), f"'level' must be 1, 2 or 3, not {level!r}")
-        out.append(Section(sec_id, need(meta_doc, md.meta, "title", ""), level, md.body,
-                           md.origin.at(line=md.body_line), bool(md.meta.get("toc", True))))
+        title = opt(md.meta, "title") if md.meta.get("heading") is False else need(meta_doc, md.meta, "title", "")
+        out.append(Section(sec_id, str(title), level, md.body, md.origin.at(line=md.body_line),
+                           bool(md.meta.get("toc", True)) and md.meta.get("heading") is not False,
+                           **yaml_provenance(meta_doc, md.meta, "")))
     if not out:
         raise SourceError(Origin(display_path(text_dir)), "no .md files (the narrative, one per section)")
     return out
@@ -269,7 +311,8 @@ def load_sections(text_dir: Path) -> list[Section]:
 
 def _citation_fields(row: Row) -> dict:
     return dict(example=row["example"], origin=row.origin, label=row["label"], name=row["name"],
-                country=row["country"], link=row["link"], note=row["note"])
+                country=row["country"], link=row["link"], note=row["note"], same_line=yes(row, "same_line"),
+                provenance=row_provenance(row))
 
 
 def _rank_fields(row: Row) -> dict:
@@ -312,16 +355,17 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
     t = tables
     toolkit = Toolkit(
         taxonomy=taxonomy,
-        actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"])
-                 for r in t["actions"].rows],
-        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_rank_fields(r))
+        actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"],
+                        row_provenance(r)) for r in t["actions"].rows],
+        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_rank_fields(r),
+                          provenance=row_provenance(r))
                   for r in t["examples"].rows],
         cell_examples=[CellExample(priority=r["priority"], challenge=r["challenge"], function=r["function"],
                                    **_citation_fields(r)) for r in t["cell_examples"].rows],
-        recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"])
+        recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], row_provenance(r))
                          for n, r in enumerate(t["recommendations"].rows, start=1)],
         table5_actions=[Table5Action(r["recommendation"], r["function"], r["action"], r["text"], r.origin,
-                                     r["note"]) for r in t["table5_actions"].rows],
+                                     r["note"], row_provenance(r)) for r in t["table5_actions"].rows],
         table5_examples=[Table5Example(recommendation=r["recommendation"], function=r["function"],
                                        **_citation_fields(r)) for r in t["table5_examples"].rows],
         sections=load_sections(sources / "text"),

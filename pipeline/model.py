@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .errors import Origin
+from .provenance import PRINTED_AS, Provenance
 
 NONE_PRINTED = "-"  # in an override column: "this place printed no value"
 DEFAULT_LABEL = "Example:"
@@ -25,6 +26,7 @@ class Term:
     origin: Origin
     table_title: str = ""
     section_title: str = ""
+    provenance: Provenance = PRINTED_AS
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Action:
     text: str
     origin: Origin
     note: str = ""
+    provenance: Provenance = PRINTED_AS
 
     @property
     def cell(self) -> tuple[str, str, str]:
@@ -63,6 +66,7 @@ class Example:
     note: str = ""
     featured: bool = False  # editors' pick: shown first where a cell cannot show every example
     added: str = ""  # YYYY-MM-DD when it joined the toolkit ("" = the first edition); newest next
+    provenance: Provenance = PRINTED_AS
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class PrintedExample:
     name: str
     country: str
     link: str
+    citation: "Citation | None" = None  # the place's own record (its provenance, its grouping)
+    same_line: bool = False  # printed on the Example line of the example before it
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ class Citation:
     country: str = ""
     link: str = ""
     note: str = ""
+    same_line: bool = False  # printed on the same Example line as the citation before it (2021's grouping)
+    provenance: Provenance = PRINTED_AS
 
     def overrides(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in ("name", "country", "link") if getattr(self, k)}
@@ -104,7 +112,7 @@ class Citation:
             return own or (getattr(record, key) if record else "")
 
         return PrintedExample(record, self.example, self.label or DEFAULT_LABEL,
-                              pick("name"), pick("country"), pick("link"))
+                              pick("name"), pick("country"), pick("link"), self, self.same_line)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class Recommendation:
     number: int
     origin: Origin
     note: str = ""
+    provenance: Provenance = PRINTED_AS
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ class Table5Action:
     text: str  # as printed in Table 5, or "" for "the action's own text"
     origin: Origin
     note: str = ""
+    provenance: Provenance = PRINTED_AS
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,7 @@ class Section:
     body: str  # Markdown
     origin: Origin  # the file, line = first line of the body
     toc: bool = True
+    provenance: Provenance = PRINTED_AS
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,8 @@ class Figure:
     alt: str
     data: dict
     origin: Origin
+    provenance: Provenance = PRINTED_AS
+    field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,8 @@ class Reference:
     publisher: str = ""
     identifier: str = ""
     url: str = ""
+    provenance: Provenance = PRINTED_AS
+    field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
 
 
 @dataclass(frozen=True)
@@ -200,6 +215,9 @@ class Document:
     keywords: tuple[str, ...]
     origin: Origin
     edition_title: str = ""  # from sources/editions.yaml (pipeline/editions.py), e.g. "2021 corrected"
+    cover_lines: tuple[str, ...] = ()  # the cover's event lines exactly as printed (empty: built from event)
+    provenance: Provenance = PRINTED_AS
+    field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
 
     @property
     def source_date_epoch(self) -> int:
@@ -223,6 +241,8 @@ class Event:
     origin: Origin
     web_address: str = ""  # public address of the web tool, ending in "/"; "" while unknown
     proposals_email: str = ""  # where the web tool's "Propose" form offers to e-mail a proposal
+    provenance: Provenance = PRINTED_AS
+    field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
 
 
 @dataclass(frozen=True)
@@ -265,6 +285,7 @@ class Toolkit:
     edition: str = ""
     errata: list = field(default_factory=list)  # errata.Applied, in the order applied
     stale_errata: list = field(default_factory=list)  # (errata.Erratum, why): reported by the check
+    final: bool = False  # a final edition: nothing unverified may be printed, nothing is marked
 
     # -- lookups -------------------------------------------------------------------------------
     @cached_property

@@ -7,6 +7,7 @@ says `--force`.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import PipelineError
@@ -19,14 +20,22 @@ WAIVERS_FILE = "waivers.yaml"
 REPORT_DIR = Path("check")  # under the output folder
 
 
-def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True) -> Report:
-    """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to)."""
+def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, final: bool = False) -> Report:
+    """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to).
+
+    `final`: for a final edition, an unverified item is an error, not a warning.
+    """
+    from .provenance import RULE as UNVERIFIED
+
     waivers = load_waivers(Path(sources) / WAIVERS_FILE, set(all_rules())) if use_waivers else None
     if waivers:
         from ..editions import waivers_of_edition
 
         waivers = waivers_of_edition(waivers, Path(sources), toolkit.edition)
-    return Report.build(run_rules(toolkit), waivers, rule_titles())
+    findings = run_rules(toolkit)
+    if final or toolkit.final:
+        findings = [replace(f, severity="error") if f.rule == UNVERIFIED else f for f in findings]
+    return Report.build(findings, waivers, rule_titles())
 
 
 def write_report(report: Report, out: Path, strict: bool = False) -> tuple[Path, Path]:
@@ -39,20 +48,23 @@ def write_report(report: Report, out: Path, strict: bool = False) -> tuple[Path,
 
 
 def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, strict: bool = False,
-                  out: Path = Path("output"), edition: str | None = None) -> int:
+                  out: Path = Path("output"), edition: str | None = None, final: bool = False) -> int:
     """`invoke check`: print the findings grouped by rule, write the report files, return the exit code."""
     from ..load import load
     from ..stages import stage
+    from .provenance import summary
 
     with stage(f"reading {sources}"):
         toolkit = load(sources, workbook, edition)
     if toolkit.edition:
         print(f"edition {toolkit.edition}")
     with stage(f"checking {len(toolkit.examples):,} examples"):
-        report = check_toolkit(toolkit, sources, use_waivers=use_waivers)
+        report = check_toolkit(toolkit, sources, use_waivers=use_waivers, final=final)
     with stage("writing the report"):
         json_path, html_path = write_report(report, out, strict)
     sys.stdout.write(report.text())
+    if summary(toolkit):
+        print(summary(toolkit))
     print(f"report: {json_path} and {html_path}")
     return report.exit_code(strict)
 

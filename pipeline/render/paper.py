@@ -74,11 +74,13 @@ class Rotated:
     lines: int
 
 
-def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9) -> dict[str, Rotated]:
+def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9,
+                   suffixes: dict[str, str] | None = None) -> dict[str, Rotated]:
     """Sideways boxes for one table's labels, all as wide as the one needing the most lines.
 
     Each label gets the shortest box (in steps of 4 pt) in which it wraps into at most `max_lines` lines,
     unless that is taller than `max_height`: then it is `max_height` tall and takes more lines.
+    `suffixes` (text -> what follows it, e.g. a provenance mark) are measured with their label.
     """
     from .figures import wrap, text_width
 
@@ -86,7 +88,9 @@ def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9
         return wrap(text, height - LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT)
 
     out: dict[str, Rotated] = {}
-    for text in texts:
+    for label in texts:
+        suffix = (suffixes or {}).get(label, "")
+        text = f"{label} {suffix}" if suffix else label
         height = max(LABEL_MIN_PT, text_width(text, LABEL_PT, LABEL_WEIGHT) / max_lines + LABEL_PAD_PT)
         height = 4 * math.ceil(height / 4)
         while len(lines_at(text, height)) > max_lines:
@@ -95,7 +99,7 @@ def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9
         lines = lines_at(text, height)
         longest = max(text_width(line, LABEL_PT, LABEL_WEIGHT) for line in lines)
         height = max(height, 4 * math.ceil((longest + LABEL_PAD_PT) / 4))  # one unbreakable word
-        out[text] = Rotated(text, height, 0.0, len(lines))
+        out[label] = Rotated(label, height, 0.0, len(lines))
     most = max((r.lines for r in out.values()), default=1)
     width = math.ceil(most * LABEL_PT * LABEL_LEADING + LABEL_PAD_PT)
     return {k: Rotated(r.text, r.height, width, r.lines) for k, r in out.items()}
@@ -129,18 +133,33 @@ def web_css() -> str:
     return fonts + "\n" + paper_css() + "\n" + phone
 
 
+def example_groups(examples) -> list[list]:
+    """Printed examples as Example lines: one marked `same_line` joins the line before it (as 2021 did)."""
+    lines: list[list] = []
+    for e in examples:
+        if e.same_line and lines:
+            lines[-1].append(e)
+        else:
+            lines.append([e])
+    return lines
+
+
 def paper_html(tk: Toolkit, *, pdf: bool) -> str:
     """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise)."""
+    from ..provenance import Marks
     from .figures import render_svg
     from .prose import Notes, render_body
 
-    env = jinja_env("paper", css_string=css_string)
+    marks = Marks.of(tk)
+    env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups)
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy
     figures = {f.id: f for f in tk.figures}
     challenge_labels = rotated_labels([c.label for c in tx.challenges], max_lines=1)
-    rec_labels = rotated_labels([r.title for r in tk.recommendations], max_lines=4, max_height=140)
+    # a reconstructed title's mark (" †12") is part of the label, so it is measured with it
+    rec_labels = rotated_labels([r.title for r in tk.recommendations], max_lines=4, max_height=140,
+                                suffixes={r.title: marks.label(r) for r in tk.recommendations})
 
     def table(table_id: str) -> str:
         number = tk.table_numbers[table_id]
@@ -169,10 +188,12 @@ def paper_html(tk: Toolkit, *, pdf: bool) -> str:
 
     notes = Notes()
     sections = []
-    for s in tk.sections:
+    for i, s in enumerate(tk.sections):
         level = 2 if s.level <= 1 else 3
         body = Markup(render_body(s, blocks, mode="pdf" if pdf else "html", notes=notes, heading_base=level))
-        sections.append({"section": s, "tag": f"h{level}", "body": body,
+        # A chapter whose heading follows an untitled opening text (2021's page 10) shares its page.
+        continues = i > 0 and not tk.sections[i - 1].title and tk.sections[i - 1].level == 1
+        sections.append({"section": s, "tag": f"h{level}", "body": body, "continues": continues,
                          "starts_with_table": s.body.lstrip().startswith("{table:")})
     placed_figures = sorted(((n, figures[fid]) for fid, n in tk.figure_numbers.items() if fid in figures),
                             key=lambda x: x[0])
@@ -183,7 +204,7 @@ def paper_html(tk: Toolkit, *, pdf: bool) -> str:
         sections=sections, figures=placed_figures, tables=placed_tables, taxonomy=tx,
         css=Markup(font_face_css() + "\n" + paper_css()) if pdf else None,
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        table_caption=macros.table_caption)
+        table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes)
 
 
 def render_paper_pdf(tk: Toolkit, html: str | None = None) -> bytes:

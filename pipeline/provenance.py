@@ -1,0 +1,357 @@
+"""Provenance as data: where each printed word came from, and the one helper that marks it in outputs.
+
+Every record (a table row, a YAML item, a Markdown section) has a status:
+
+- `printed`       as in the 2021 paper (the default);
+- `reconstructed` the 2021 text is lost or damaged and the editors rebuilt it (`status_reason` required);
+- `verified`      an editor confirmed it against a named source (`verified_by`, `verified_on`,
+                  `verified_source` required);
+- `editorial`     new wording written for a later edition, presented as the editors' own;
+- `contributed`   proposed by a reader through a roadmap, the feedback form or the web tool, and accepted
+                  by an editor (`contributed_by`, `contributed_via`; issue 14).
+
+`reconstructed` and `contributed` items are *unverified*: every output marks them while it is a proof,
+and a final edition refuses to build while any is left (pipeline/gate.py). YAML items may also give one
+field its own status with `<field>_status`, `<field>_status_reason`, ... (an Annex entry whose link alone
+was added by the editors).
+
+Renderers never decide about provenance themselves: they ask a `Marks` (one per rendered document)
+for the mark of a record, so the paper, handouts, roadmaps and web tool all mark the same items with
+the same numbers, and a final edition marks nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from .errors import Origin, SourceError
+
+PRINTED, RECONSTRUCTED, VERIFIED, EDITORIAL, CONTRIBUTED = (
+    "printed", "reconstructed", "verified", "editorial", "contributed")
+STATUSES = (PRINTED, RECONSTRUCTED, VERIFIED, EDITORIAL, CONTRIBUTED)
+UNVERIFIED = (RECONSTRUCTED, CONTRIBUTED)
+CHANNELS = ("roadmap", "feedback-form", "web")
+COLUMNS = ("status", "status_reason", "verified_by", "verified_on", "verified_source",
+           "contributed_by", "contributed_via", "contributed_on", "contributed_from")
+DAGGER = "†"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    status: str = PRINTED
+    reason: str = ""
+    verified_by: str = ""
+    verified_on: str = ""
+    verified_source: str = ""
+    contributed_by: str = ""
+    contributed_via: str = ""
+    contributed_on: str = ""
+    contributed_from: str = ""
+    origin: Origin | None = None  # where the status is written (its row, or its YAML key's line)
+
+    @property
+    def unverified(self) -> bool:
+        return self.status in UNVERIFIED
+
+    @property
+    def printed(self) -> bool:
+        return self.status == PRINTED
+
+    def explanation(self) -> str:
+        """One sentence for a reader: what this text is, if it is not the 2021 paper's."""
+        if self.status == RECONSTRUCTED:
+            return "Reconstructed by the editors: not the wording of the 2021 paper. " + self.reason
+        if self.status == CONTRIBUTED:
+            return f"Contributed by {self.contributed_by or 'a reader'}; not yet verified by an editor."
+        if self.status == VERIFIED:
+            return f"Verified by {self.verified_by} on {self.verified_on} against {self.verified_source}."
+        if self.status == EDITORIAL:
+            return "Written by the editors for this edition." + (f" {self.reason}" if self.reason else "")
+        return ""
+
+
+PRINTED_AS = Provenance()
+
+
+def parse(values: Mapping[str, object], where: Callable[[str], Origin], prefix: str = "") -> Provenance:
+    """The provenance given by `values` (a CSV row or a YAML mapping), or SourceError naming the column.
+
+    `prefix` reads a field's own status (`url_status`, `url_status_reason`, ...); `where(column)` gives the
+    origin of a column for the error message.
+    """
+    def get(key: str) -> str:
+        value = values.get(prefix + key, "") if isinstance(values, Mapping) else ""
+        return "" if value is None else str(value).strip()
+
+    status = get("status") or PRINTED
+    if status not in STATUSES:
+        raise SourceError(where(prefix + "status"),
+                          f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+    p = Provenance(status, get("status_reason"), get("verified_by"), get("verified_on"),
+                   get("verified_source"), get("contributed_by"), get("contributed_via"),
+                   get("contributed_on"), get("contributed_from"),
+                   where(prefix + "status") if status != PRINTED else None)
+    if status == RECONSTRUCTED and not p.reason:
+        raise SourceError(where(prefix + "status_reason"), f"'{prefix}status_reason' is empty, but a reconstructed "
+                          "item needs a reason (what was lost, and how the editors rebuilt it)")
+    if status == VERIFIED:
+        for key in ("verified_source", "verified_by", "verified_on"):
+            if not getattr(p, key):
+                raise SourceError(where(prefix + key), f"'{prefix}{key}' is empty, but a verified item needs its "
+                                  "source, who verified it and when (verified_source, verified_by, verified_on)")
+    elif p.verified_by or p.verified_source or p.verified_on:
+        raise SourceError(where(prefix + "status"), f"status is '{status}' but verified_* is filled in: "
+                          "set the status to 'verified' (or clear the verified_* fields)")
+    for key in ("verified_on", "contributed_on"):
+        if getattr(p, key):
+            try:
+                dt.date.fromisoformat(getattr(p, key))
+            except ValueError:
+                raise SourceError(where(prefix + key), f"'{getattr(p, key)}' is not a date (YYYY-MM-DD)") from None
+    if status == CONTRIBUTED:
+        if not p.contributed_by:
+            raise SourceError(where(prefix + "contributed_by"), "empty, but a contributed item needs its contributor")
+        if p.contributed_via and p.contributed_via not in CHANNELS:
+            raise SourceError(where(prefix + "contributed_via"), f"unknown channel '{p.contributed_via}' "
+                              f"(expected one of: {', '.join(CHANNELS)})")
+    return p
+
+
+def field_statuses(values: Mapping, where: Callable[[str], Origin], fields: Iterable[str]) -> dict[str, Provenance]:
+    """The fields of a YAML mapping that carry their own status (`url_status: reconstructed`)."""
+    out = {}
+    for name in fields:
+        if isinstance(values, Mapping) and values.get(f"{name}_status"):
+            out[name] = parse(values, where, prefix=f"{name}_")
+    return out
+
+
+def strip_keys(values: Mapping) -> dict:
+    """A YAML mapping without its provenance keys (whole-item and per-field)."""
+    return {k: v for k, v in values.items()
+            if k not in COLUMNS and not any(str(k).endswith("_" + c) for c in COLUMNS)}
+
+
+# -- the items of a toolkit ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of text whose provenance is not simply 'printed in 2021'."""
+
+    key: tuple[str, str]  # (origin of the record, field or ""): how renderers name it
+    kind: str  # "recommendation title", "area band", "Annex 1 entry", "figure text", ...
+    what: str  # the text itself (shortened) or what it is
+    place: str  # where it is printed, in the reader's words
+    origin: Origin
+    provenance: Provenance
+
+
+def key_of(record, field_name: str = "") -> tuple[str, str]:
+    return (str(record.origin), field_name)
+
+
+def _fields(record) -> dict[str, Provenance]:
+    return dict(getattr(record, "field_provenance", None) or {})
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _as_text(value) -> str:
+    """A field's value as a reader would quote it (lists joined; a figure's items by their text)."""
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("label") or "")
+    if isinstance(value, (list, tuple)):
+        return "; ".join(t for t in map(_as_text, value) if t)
+    return "" if value is None else str(value)
+
+
+def items(tk) -> list[Item]:
+    """Every non-printed record and field of the toolkit, in the order a reader meets them in the paper."""
+    from .model import placed_ids  # noqa: F401  (the model owns how placeholders are read)
+
+    out: list[Item] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(record, kind: str, what: str, place: str, prov: Provenance | None = None, field_name: str = ""):
+        prov = prov or record.provenance
+        key = key_of(record, field_name)
+        if prov.printed or key in seen:
+            return
+        seen.add(key)
+        origin = prov.origin or record.origin
+        out.append(Item(key, kind, _short(what, 160), place, origin, prov))
+
+    def add_fields(record, kind: str, place: str, labels: dict[str, str] | None = None):
+        for name, prov in _fields(record).items():
+            value = getattr(record, name, None)
+            if value is None and hasattr(record, "data"):
+                value = record.data.get(name, "")
+            add(record, (labels or {}).get(name, f"{kind} ({name.replace('_', ' ')})"), _as_text(value) or name,
+                place, prov, name)
+
+    document = tk.document
+    add(document, "cover", document.title, "cover")
+    add_fields(document, "PDF metadata", "the PDF's document properties")
+    tx = tk.taxonomy
+    figures = {f.id: f for f in tk.figures}
+    for section in tk.sections:
+        add(section, "section", section.title, f"section “{section.title}”")
+        for line in section.body.splitlines():
+            line = line.strip()
+            if line.startswith("{figure:") and line.endswith("}"):
+                fig = figures.get(line[8:-1].strip())
+                if fig:
+                    number = tk.figure_numbers.get(fig.id, "?")
+                    add(fig, "figure text", fig.caption, f"Figure {number}, text inside the drawing")
+                    add_fields(fig, "figure text", f"Figure {number}, inside the drawing",
+                               {"responses": "figure descriptions"})
+            elif line.startswith("{table:") and line.endswith("}"):
+                table_id = line[7:-1].strip()
+                number = tk.table_numbers.get(table_id, "?")
+                if table_id == "recommendations":
+                    _table5_items(tk, number, add)
+                elif table_id in {p.id for p in tx.priorities}:
+                    for cell in tk.cells(table_id):
+                        place = f"Table {number}, {cell.challenge.label} × {cell.function.label}"
+                        for a in cell.actions:
+                            add(a, "policy action", a.text, place)
+                        for c in tk._examples_by_cell.get((cell.priority.id, cell.challenge.id, cell.function.id), ()):
+                            ex = tk.example_by_id.get(c.example)
+                            add(c, "example line", c.name or (ex.name if ex else c.example), place)
+                            if ex:
+                                add(ex, "example", ex.name, place)
+            elif line == "{references}":
+                for n, ref in enumerate(tk.references, start=1):
+                    place = f"Annex 1, entry {n}"
+                    add(ref, "Annex 1 entry", f"{ref.author} ({ref.year}). {ref.title}", place)
+                    add_fields(ref, "Annex 1 entry", place, {"url": "Annex 1 link", "title": "Annex 1 title"})
+    for ex in tk.examples:  # examples only the handouts, roadmaps or site show
+        add(ex, "example", ex.name, "wherever the example is printed")
+    add(tk.event, "event", tk.event.name, "handouts")
+    add_fields(tk.event, "event", "the handouts (event details, feedback form)")
+    return out
+
+
+def _table5_items(tk, number, add) -> None:
+    tx = tk.taxonomy
+    for area in tx.areas:
+        add(area, "area band", area.label, f"Table {number}, area band")
+        for rec in tk.recommendations_in(area.id):
+            add(rec, "recommendation title", rec.title, f"Table {number}, row label of recommendation {rec.number}")
+            for row in tk.table5_actions:
+                if row.recommendation == rec.id:
+                    add(row, "Table 5 action", tk.table5_action_text(row), f"Table {number}, recommendation {rec.number}")
+            for row in tk.table5_examples:
+                if row.recommendation == rec.id:
+                    add(row, "Table 5 example line", row.name or row.example, f"Table {number}, recommendation {rec.number}")
+
+
+def unverified(tk) -> list[Item]:
+    return [i for i in items(tk) if i.provenance.unverified]
+
+
+def refusal_lines(found: Iterable[Item]) -> list[str]:
+    """One line per unverified item, as `--final` and the check print them: file:row first."""
+    return [f"{i.origin}: {i.kind}, {i.place}: “{_short(i.what, 60)}” is {i.provenance.status}" for i in found]
+
+
+def counts_by_kind(found: Iterable[Item]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in found:
+        out[i.kind] = out.get(i.kind, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# -- the one marking helper ------------------------------------------------------------------------
+
+@dataclass
+class Marks:
+    """The marks of one rendered document. Renderers call it; they never look at statuses themselves.
+
+    In a proof every unverified item gets a dagger and its note number (the same number in every
+    output); in a final edition (`final=True`) nothing is marked.
+    """
+
+    items: list[Item]
+    final: bool = False
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    _anchored: set = field(default_factory=set)
+
+    @classmethod
+    def of(cls, tk, final: bool | None = None) -> "Marks":
+        final = getattr(tk, "final", False) if final is None else final
+        marks = cls(items(tk), final)
+        marks.numbers = {i.key: n for n, i in enumerate((i for i in marks.items if i.provenance.unverified),
+                                                        start=1)}
+        return marks
+
+    # what is marked
+    def item(self, record, field_name: str = "") -> Item | None:
+        if record is None or self.final:
+            return None
+        key = key_of(record, field_name)
+        if key not in self.numbers:
+            return None
+        return next(i for i in self.items if i.key == key)
+
+    def number(self, record, field_name: str = "") -> int | None:
+        return None if self.final or record is None else self.numbers.get(key_of(record, field_name))
+
+    @property
+    def marked(self) -> list[Item]:
+        """The items this document marks, in note order (empty in a final edition)."""
+        return [] if self.final else [i for i in self.items if i.key in self.numbers]
+
+    @property
+    def notes(self) -> list[tuple[int | None, Item]]:
+        """The Editorial notes: marked items with their numbers, then verified and editorial ones."""
+        marked = [(self.numbers[i.key], i) for i in self.marked]
+        settled = [(None, i) for i in self.items if i.provenance.status in (VERIFIED, EDITORIAL)]
+        return marked + settled
+
+    # how it looks: HTML (paper, handouts, site) and plain text (Word, PDF metadata)
+    def label(self, record, field_name: str = "") -> str:
+        """The visible mark as text ('†4'), or ''."""
+        n = self.number(record, field_name)
+        return f"{DAGGER}{n}" if n else ""
+
+    def text(self, record, text: str, field_name: str = "") -> str:
+        """`text` with its mark appended, for plain-text outputs ('Title †4')."""
+        label = self.label(record, field_name)
+        return f"{text} {label}" if label else text
+
+    def mark(self, record, field_name: str = "", href: str = "#editorial-notes"):
+        """Only the mark: a linked dagger with its number and an explanation for screen readers."""
+        from markupsafe import Markup, escape
+
+        item = self.item(record, field_name)
+        if item is None:
+            return Markup("")
+        n = self.numbers[item.key]
+        anchor = ""
+        if n not in self._anchored:  # the first mark of a note is where its page number points
+            self._anchored.add(n)
+            anchor = f' id="prov-mark-{n}"'
+        target = f"#editorial-note-{n}" if href == "#editorial-notes" else href
+        status = item.provenance.status
+        return Markup(f'<a class="prov-mark prov-{status}"{anchor} href="{escape(target)}" '
+                      f'title="{escape(item.provenance.explanation())}" '
+                      f'aria-label="{escape(status.capitalize())} text, editorial note {n}">{DAGGER}{n}</a>')
+
+    def wrap(self, record, text: str, field_name: str = "", href: str = "#editorial-notes"):
+        """`text`, escaped; when unverified, in a tinted span followed by its mark."""
+        from markupsafe import Markup, escape
+
+        item = self.item(record, field_name)
+        if item is None:
+            return escape(text)
+        return Markup(f'<span class="prov prov-{item.provenance.status}">{escape(text)}</span>'
+                      f'{self.mark(record, field_name, href)}')
+
+    def css_class(self, record, field_name: str = "") -> str:
+        item = self.item(record, field_name)
+        return f"prov prov-{item.provenance.status}" if item else ""
