@@ -35,6 +35,9 @@ CHANNELS = ("roadmap", "feedback-form", "web")
 COLUMNS = ("status", "status_reason", "verified_by", "verified_on", "verified_source",
            "contributed_by", "contributed_via", "contributed_on", "contributed_from")
 DAGGER = "†"
+SHORT = {RECONSTRUCTED: "reconstructed by the editors, not the 2021 wording", CONTRIBUTED: "contributed, not yet verified"}
+LEGEND = ("Marked {what} is not the wording of the 2021 paper: the editors reconstructed it where the 2021 "
+          "text is lost, and it awaits verification (the paper's Editorial notes give each reason).")
 
 
 @dataclass(frozen=True)
@@ -324,14 +327,38 @@ class Marks:
         label = self.label(record, field_name)
         return f"{text} {label}" if label else text
 
-    def mark(self, record, field_name: str = "", href: str = "#editorial-notes"):
-        """Only the mark: a linked dagger with its number and an explanation for screen readers."""
+    def plain(self, record, text: str, field_name: str = "") -> str:
+        """`text` with its mark and a short explanation, for outputs without styling (Word tables)."""
+        item = self.item(record, field_name)
+        if item is None:
+            return text
+        return f"{text} {self.label(record, field_name)} [{SHORT[item.provenance.status]}]"
+
+    def legend(self, what: str = "text") -> object:
+        """One sentence that explains the marks, for an output that prints any (else empty Markup)."""
+        from markupsafe import Markup, escape
+
+        if not self.marked:
+            return Markup("")
+        return Markup(f'<p class="prov-legend" role="note"><span class="prov-mark">{DAGGER}</span> '
+                      f'{escape(LEGEND.format(what=what))}</p>')
+
+    def mark(self, record, field_name: str = "", href: str | None = "#editorial-notes"):
+        """Only the mark: a dagger with its number and an explanation for screen readers.
+
+        In the paper (`href` given) it links to its Editorial note; elsewhere (`href=None`) it is an
+        <abbr> whose title explains it.
+        """
         from markupsafe import Markup, escape
 
         item = self.item(record, field_name)
         if item is None:
             return Markup("")
         n = self.numbers[item.key]
+        if href is None:
+            return Markup(f'<abbr class="prov-mark prov-{item.provenance.status}" '
+                          f'title="{escape(item.provenance.explanation())} (Editorial note {n} in the paper)">'
+                          f'{DAGGER}{n}</abbr>')
         anchor = ""
         if n not in self._anchored:  # the first mark of a note is where its page number points
             self._anchored.add(n)
@@ -342,7 +369,7 @@ class Marks:
                       f'title="{escape(item.provenance.explanation())}" '
                       f'aria-label="{escape(status.capitalize())} text, editorial note {n}">{DAGGER}{n}</a>')
 
-    def wrap(self, record, text: str, field_name: str = "", href: str = "#editorial-notes"):
+    def wrap(self, record, text: str, field_name: str = "", href: str | None = "#editorial-notes"):
         """`text`, escaped; when unverified, in a tinted span followed by its mark."""
         from markupsafe import Markup, escape
 
