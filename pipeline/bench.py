@@ -170,7 +170,7 @@ def bench_floor(sources: str = "sources") -> float:
     for target in handouts.targets(toolkit, {}):
         context = handouts._context(toolkit, target.params)
         kind = handouts.KINDS[context["kind"]]
-        pages.append(handouts._html(kind, context, handouts.fit_font(kind, context, target.name)))
+        pages.append(handouts._html(kind, context, *handouts.fit_layout(kind, context, target.name)))
     started = time.perf_counter()
     paper.render_paper_pdf(toolkit, paper_html)
     for html in pages:

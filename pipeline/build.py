@@ -73,6 +73,24 @@ def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
     return any(not (out / o).exists() for o in target.outputs)
 
 
+def failed_before(target: Target, print_: str, manifest: dict) -> str | None:
+    """The error a target failed with last time, if nothing it is made from changed since (else None).
+
+    Retrying it would only fail again at full cost: a no-op build stays a no-op (issue 17).
+    """
+    failed = (manifest.get(target.id) or {}).get("failed") or {}
+    return failed.get("error") if failed.get("fingerprint") == print_ else None
+
+
+def code_version() -> str:
+    """The pipeline's version and a hash of its code: a fixed renderer (or a fixed bug) rebuilds, and
+    retries what failed."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -197,10 +215,17 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         remove_leftovers(out)
         manifest = read_manifest(out)
         write_manifest(out, manifest)  # fold what a killed build finished into the manifest
-        edition = __version__ + ("+final" if toolkit.final else "")  # a proof and a final differ everywhere
-        prints = {t.id: fingerprint(t, edition) for t in targets}
+        # the code's version, and proof or final: a proof and a final differ everywhere
+        version = code_version() + ("+final" if toolkit.final else "")
+        prints = {t.id: fingerprint(t, version) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
+        if not force:
+            for t in list(todo):
+                error = failed_before(t, prints[t.id], manifest)
+                if error is not None:
+                    todo.remove(t)
+                    summary.failed[t.id] = f"{error} (failed before, inputs unchanged: not retried; --force retries)"
         if not force:  # never overwrite what a person changed without being asked
             for t in list(todo):
                 edited = edited_outputs(t, manifest, out)
@@ -222,6 +247,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 event = {"target": target_id, "failed": summary.failed[target_id]}
+                if isinstance(error, PipelineError):  # its inputs' fault, not a killed worker's: remember them
+                    event["fingerprint"] = prints[target_id]
             journal(out, event)  # on disk the moment it finishes: a kill after this loses nothing
             replay(manifest, event)
             bar.advance(by_id[target_id], error is None)
@@ -273,6 +300,10 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
         print(f"edition {toolkit.edition} -> {out}")
     targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
+    for name in builders:  # a builder's step over what its targets wrote (handouts: join the card parts)
+        after = getattr(builder_module(name), "after_build", None)
+        if after is not None:
+            after(Path(out), toolkit, dict(options or {}))
     if "site" in builders:  # the web tool offers the other outputs for download
         builder_module("site").publish_downloads(Path(out), toolkit)
     for target_id, message in sorted(summary.failed.items()):

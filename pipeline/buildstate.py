@@ -72,8 +72,11 @@ def replay(manifest: dict, event: dict) -> None:
     elif "failed" in event:
         pending = (manifest.get(target) or {}).get("pending")
         manifest.pop(target, None)
-        if pending:
-            manifest[target] = {"pending": pending}
+        entry = {"pending": pending} if pending else {}
+        if event.get("fingerprint"):  # what it failed on: not retried until that changes (build.py)
+            entry["failed"] = {"fingerprint": event["fingerprint"], "error": event["failed"]}
+        if entry:
+            manifest[target] = entry
 
 
 def write_manifest(out: Path, manifest: dict) -> None:

@@ -28,6 +28,7 @@ from ..paths import TEMPLATES
 from ..targets import Target
 from ..urlsafety import web_link
 from .common import asset_fetcher, event_dates, font_face_css, jinja_env, render_pdf
+from .overflow import cell_page, first_examples, recommendation_page
 
 BUILDER = "handouts"
 TEMPLATE_FOLDER = "handouts"
@@ -43,6 +44,11 @@ FEEDBACK_PER_PAGE = 3
 PAGE_MARGINS_MM = (13.0, 13.0, 18.0, 13.0)
 QR_SIZE_MM = 28.0  # with the quiet zone; a 179-character link still gets modules of 0.43 mm
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
+# Crowded handouts (hundreds of examples): every cell shows the same number of examples, the most that
+# fit at CROWDED_PT, then "and N more" with a QR code to the cell's page of the web tool (overflow.py).
+CROWDED_PT = 8.0
+FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
+MORE_QR_MM = 14.0  # a cell address of ~80 characters: modules of 0.34 mm, read by a phone at 15 cm
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,13 @@ class Kind:
     max_pages: int | None
     title: str
     fitted: bool = False
+    crowded: bool = False  # may show the first examples of each cell and "and N more" (overflow.py)
 
 
 KINDS = {
-    "priority": Kind("priority.html.j2", True, 1, "Policy actions and examples", fitted=True),
+    "priority": Kind("priority.html.j2", True, 1, "Policy actions and examples", fitted=True, crowded=True),
     "recommendations": Kind("recommendations.html.j2", False, 2, "Recommendations of the Expert Group",
-                            fitted=True),
+                            fitted=True, crowded=True),
     "feedback-form": Kind("feedback.html.j2", False, None, "Feedback form"),
     "example-cards": Kind("cards.html.j2", False, None, "Example cards"),
     "four-phases": Kind("phases.html.j2", True, 1, "The four phases of the toolkit"),
@@ -129,6 +136,7 @@ def _common(toolkit: Toolkit, kind: str, paper: Paper) -> dict:
                   "content_width_mm": width - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3],
                   "content_height_mm": height - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]},
         "event": event_header(toolkit),
+        "web_address": toolkit.event.web_address,
         "document": {"title": doc.title, "series": doc.series, "language": doc.language,
                      "copyright": doc.copyright, "edition_date": doc.edition_date},
     }
@@ -203,11 +211,22 @@ def question_pages(questions: list[str]) -> list[list[dict]]:
     return pages
 
 
+_CARDS: list = []  # (toolkit, cards) of the last toolkit asked: every part's target asks again
+
+
 def card_records(toolkit: Toolkit) -> list[dict]:
     """One card per example that any table cites, in the order the tables first show them.
 
     Examples cited only in Table 5 get a card too: they are examples of the toolkit like any other.
     """
+    if _CARDS and _CARDS[0][0] is toolkit:
+        return [dict(card) for card in _CARDS[0][1]]
+    cards = _card_records(toolkit)
+    _CARDS[:] = [(toolkit, cards)]
+    return [dict(card) for card in cards]
+
+
+def _card_records(toolkit: Toolkit) -> list[dict]:
     tx = toolkit.taxonomy
     order: list[str] = []
     for cell in toolkit.cells():
@@ -274,15 +293,31 @@ CARDS_PER_PAGE = 4
 CARD_SHEET = CardSheet()
 
 
-def cards_context(toolkit: Toolkit, paper: Paper) -> dict:
+# Past one part's worth, the cards are built as parts of PART_CARDS cards (16 pages): separate targets, so
+# an edit re-renders one part and the parts render in parallel; `after_build` joins them into the one
+# file to print. WeasyPrint's cost grows faster than its page count: 625 pages in one go took 130 s.
+PART_CARDS = 64
+CARD_PARTS = "handouts/cards"  # where the parts go (the site's downloads offer only the joined file)
+
+
+def card_parts(toolkit: Toolkit) -> int:
+    """How many parts the cards are built in (1: one file, as for the 2021 paper's 59 cards)."""
+    return max(1, -(-len(card_records(toolkit)) // PART_CARDS))
+
+
+def cards_context(toolkit: Toolkit, paper: Paper, part: int | None = None) -> dict:
+    """The cards of one part (1-based; None: all), numbered across all parts."""
     common = _common(toolkit, "example-cards", paper)
     width, height = common["paper"]["width_mm"], common["paper"]["height_mm"]
     cards = card_records(toolkit)
     for n, card in enumerate(cards, start=1):
         card["number"] = n
+    total = len(cards)
+    if part is not None:
+        cards = cards[(part - 1) * PART_CARDS: part * PART_CARDS]
     return {
         **common,
-        "total": len(cards),
+        "total": total,
         "sheets": [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)],
         "slots": CARD_SHEET.cards(width, height),
         "marks": CARD_SHEET.marks(width, height),
@@ -321,7 +356,7 @@ def _context(toolkit: Toolkit, params: dict) -> dict:
     if kind == "feedback-form":
         return feedback_context(toolkit, paper)
     if kind == "example-cards":
-        return cards_context(toolkit, paper)
+        return cards_context(toolkit, paper, params.get("part"))
     if kind == "four-phases":
         return phases_context(toolkit, paper)
     raise PipelineError(f"handouts: unknown handout kind '{kind}'")
@@ -335,14 +370,58 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
     """Every handout for one paper size: options = {"paper": "a4" | "letter"} (default a4)."""
     paper = paper_option(options)
     wanted = [(f"priority-{p.id}", {"kind": "priority", "priority": p.id}) for p in toolkit.taxonomy.priorities]
-    wanted += [(kind, {"kind": kind}) for kind in ("recommendations", "feedback-form", "example-cards",
-                                                   "four-phases")]
+    wanted += [(kind, {"kind": kind}) for kind in ("recommendations", "feedback-form", "four-phases")]
     out = []
     for name, params in wanted:
         params = {**params, "paper": paper.key}
         out.append(Target(BUILDER, f"{name}-{paper.key}", (output_name(name, paper),),
                           deps=_context(toolkit, params), templates=TEMPLATE_DEPS, params=params))
+    parts = card_parts(toolkit)
+    if parts == 1:
+        params = {"kind": "example-cards", "paper": paper.key}
+        out.append(Target(BUILDER, f"example-cards-{paper.key}", (output_name("example-cards", paper),),
+                          deps=_context(toolkit, params), templates=TEMPLATE_DEPS, params=params))
+    for part in range(1, parts + 1) if parts > 1 else ():
+        params = {"kind": "example-cards", "paper": paper.key, "part": part}
+        out.append(Target(BUILDER, card_part_name(paper, part), (f"{CARD_PARTS}/{card_part_name(paper, part)}.pdf",),
+                          deps=_context(toolkit, params), templates=TEMPLATE_DEPS, params=params))
     return out
+
+
+def card_part_name(paper: Paper, part: int) -> str:
+    return f"example-cards-{paper.key}-part-{part:02d}"
+
+
+def after_build(out: Path, toolkit: Toolkit, options: dict) -> Path | None:
+    """Join the card parts into the one file to print (when a part is newer), and drop parts no longer made.
+
+    qpdf copies the pages as they are (fast, little memory, the same bytes for the same parts); the
+    joined file keeps the parts' page content but not their tag trees: it is the file for the printer,
+    the parts remain the accessible ones.
+    """
+    import subprocess
+
+    paper = paper_option(options)
+    parts = card_parts(toolkit)
+    folder = Path(out) / CARD_PARTS
+    wanted = [folder / f"{card_part_name(paper, p)}.pdf" for p in range(1, parts + 1)] if parts > 1 else []
+    for stale in sorted(folder.glob(f"example-cards-{paper.key}-part-*.pdf")):
+        if stale not in wanted:
+            stale.unlink()
+    joined = Path(out) / output_name("example-cards", paper)
+    if not wanted or not all(p.is_file() for p in wanted):
+        return None  # one file built directly, or a part failed (its error is reported)
+    if joined.is_file() and joined.stat().st_mtime >= max(p.stat().st_mtime for p in wanted):
+        return None
+    from ..outputs import AtomicFile
+
+    with AtomicFile(joined) as tmp:
+        run = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *map(str, wanted), "--",
+                              str(tmp)], capture_output=True, text=True)
+        if run.returncode not in (0, 3):  # 3: warnings only
+            raise PipelineError(f"handouts: joining the card parts into {joined} failed: "
+                                f"{(run.stderr.strip().splitlines() or ['qpdf failed'])[-1]}")
+    return joined
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
@@ -368,11 +447,26 @@ def qr_svg(link: str, size_mm: float = QR_SIZE_MM) -> Markup:
 
 def _environment():
     return jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, font_faces=Markup(font_face_css()),
-                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM)
+                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
+                     recommendation_page=recommendation_page, more_qr_mm=MORE_QR_MM)
 
 
-def _html(kind: Kind, context: dict, font_pt: float) -> str:
-    return _environment().get_template(kind.template).render(**context, font_pt=font_pt)
+def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None) -> str:
+    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all)."""
+    def shown(examples):
+        return first_examples(None, examples, limit)
+
+    return _environment().get_template(kind.template).render(**context, font_pt=font_pt, shown=shown)
+
+
+def example_lists(context: dict) -> list[tuple]:
+    """The example lists of every cell a crowded handout prints."""
+    if context["kind"] == "priority":
+        return [cell.examples for row in context["rows"] for cell in row["cells"]]
+    if context["kind"] == "recommendations":
+        return [cell.examples for area in context["areas"] for item in area["recommendations"]
+                for cell in item["cells"]]
+    return []
 
 
 def _page_count(html: str, source: str) -> int:
@@ -385,7 +479,42 @@ def _page_count(html: str, source: str) -> int:
     return len(document.render().pages)
 
 
-def fit_font(kind: Kind, context: dict, source: str) -> float:
+class DoesNotFit(PipelineError):
+    """A handout's content does not fit its page limit even at the smallest type."""
+
+
+def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, int | None]:
+    """(font size, examples per cell) of a handout: everything if it fits, else the crowded design.
+
+    Crowded: the largest number of examples per cell that fits at CROWDED_PT (binary search: fewer
+    examples never take more pages), then the largest font that fits with that number.
+    """
+    lists = example_lists(context) if kind.crowded else []
+    if not kind.crowded or sum(map(len, lists)) <= FULL_LAYOUT_MAX:
+        try:
+            return fit_font(kind, context, source), None
+        except DoesNotFit:
+            if not kind.crowded:
+                raise
+    most = max(map(len, lists), default=0)
+
+    def fits(limit: int) -> bool:
+        return _page_count(_html(kind, context, CROWDED_PT, limit), source) <= kind.max_pages
+
+    low, high = 0, most  # answer: the largest limit that fits
+    if not fits(0):
+        return fit_font(kind, context, source, limit=0), 0  # says what does not fit, even without examples
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return fit_font(kind, context, source, limit=low, floor_pt=CROWDED_PT), low
+
+
+def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
+             floor_pt: float = MIN_FONT_PT) -> float:
     """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
 
     Binary search over the steps: a larger font never takes fewer pages, and a layout costs ~0.2 s.
@@ -395,16 +524,16 @@ def fit_font(kind: Kind, context: dict, source: str) -> float:
         return DEFAULT_PT
 
     def fits(i: int) -> bool:
-        return _page_count(_html(kind, context, FONT_STEPS_PT[i]), source) <= kind.max_pages
+        return _page_count(_html(kind, context, FONT_STEPS_PT[i], limit), source) <= kind.max_pages
 
-    low, high = 0, len(FONT_STEPS_PT) - 1  # answer is the first index that fits
+    low, high = 0, FONT_STEPS_PT.index(floor_pt)  # answer is the first index that fits
     if not kind.fitted:
         low = high = FONT_STEPS_PT.index(DEFAULT_PT)
     if not fits(high):
         pages = "one page" if kind.max_pages == 1 else f"{kind.max_pages} pages"
         size = f"even at {MIN_FONT_PT} pt" if kind.fitted else "at its fixed type sizes"
-        raise PipelineError(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
-                            "shorten its texts in the sources")
+        raise DoesNotFit(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
+                         "shorten its texts in the sources")
     while low < high:
         mid = (low + high) // 2
         if fits(mid):
@@ -416,8 +545,8 @@ def fit_font(kind: Kind, context: dict, source: str) -> float:
 
 def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
     source = f"handout '{name}'"
-    font_pt = fit_font(kind, context, name)
-    return render_pdf(_html(kind, context, font_pt), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
+    font_pt, limit = fit_layout(kind, context, name)
+    return render_pdf(_html(kind, context, font_pt, limit), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
                       forms=context["kind"] == "feedback-form")
 
 

@@ -29,10 +29,10 @@ class Shown:
         return len(self.examples) + self.more
 
 
-def rank_key(toolkit: Toolkit):
+def rank_key(toolkit: Toolkit | None = None):
     """Sort key for PrintedExamples: featured first, then newest `added`, then source order (stable sort)."""
     def key(printed: PrintedExample):
-        record = printed.example or toolkit.example_by_id.get(printed.example_id)
+        record = printed.example or (toolkit.example_by_id.get(printed.example_id) if toolkit else None)
         featured = bool(record and record.featured)
         added = record.added if record else ""
         # newest first: invert the ISO date's characters; "" (the first edition) comes after every date
@@ -40,7 +40,7 @@ def rank_key(toolkit: Toolkit):
     return key
 
 
-def first_examples(toolkit: Toolkit, examples, limit: int | None) -> Shown:
+def first_examples(toolkit: Toolkit | None, examples, limit: int | None) -> Shown:
     """The examples a place with room for `limit` shows ("and N more" for the rest); None: no limit."""
     examples = tuple(examples)
     if limit is None or len(examples) <= limit:

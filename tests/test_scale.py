@@ -1,0 +1,127 @@
+"""At the size of the living toolkit: `invoke synth --examples 250` builds every output, designed, not squeezed.
+
+One build of a made-up toolkit of 250 examples (shipped sources + 250) for the whole module; the outputs
+are read as their users would: PDF pages and text (poppler), QR codes (zbarimg), pages (BeautifulSoup).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pipeline.load import load
+from pipeline.render.overflow import first_examples
+from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.slow
+EXAMPLES = 250
+TOOLS = ("pdftotext", "pdfinfo", "pdftoppm", "zbarimg")
+
+
+def invoke(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, capture_output=True, text=True,
+                          env={"CI": "1", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    if missing := [t for t in TOOLS if not shutil.which(t)]:
+        pytest.skip(f"needs {', '.join(missing)}")
+    root = tmp_path_factory.mktemp("scale")
+    sources, out = root / "sources", root / "output"
+    made = invoke("synth", "--examples", str(EXAMPLES), "--out", str(sources))
+    assert made.returncode == 0, made.stderr
+    built = invoke("build", "--sources", str(sources), "--out", str(out))
+    return {"sources": sources, "out": out, "build": built, "toolkit": load(sources)}
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def decode_qr_codes(pdf: Path, tmp: Path) -> list[str]:
+    subprocess.run(["pdftoppm", "-png", "-r", "300", str(pdf), str(tmp / pdf.stem)], check=True)
+    found = []
+    for png in sorted(tmp.glob(f"{pdf.stem}*.png")):
+        run = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(png)],
+                             capture_output=True, text=True)
+        found += run.stdout.split()
+    return found
+
+
+def test_every_output_builds_without_a_failure(big):
+    assert big["build"].returncode == 0, big["build"].stderr[-3000:]
+    assert "failed 0" in big["build"].stdout
+
+
+def test_priority_matrices_are_one_page_each_with_and_n_more(big, tmp_path):
+    toolkit = big["toolkit"]
+    for p in toolkit.taxonomy.priorities:
+        pdf = big["out"] / "handouts" / f"priority-{p.id}-a4.pdf"
+        assert pages(pdf) == 1, pdf
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        # every crowded cell says how many it leaves out; the counts add up to what the page does not show
+        more = [int(n) for n in re.findall(r"and (\d+) more examples?", text)]
+        assert more, f"{pdf.name}: 250 examples and no 'and N more'"
+        total = sum(len(c.examples) for c in toolkit.cells(p.id))
+        assert sum(more) < total
+
+
+def test_every_and_n_more_qr_code_opens_that_cells_page_listing_all_its_examples(big, tmp_path):
+    toolkit, site = big["toolkit"], big["out"] / "site"
+    base = toolkit.event.web_address
+    for p in toolkit.taxonomy.priorities:
+        pdf = big["out"] / "handouts" / f"priority-{p.id}-a4.pdf"
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        codes = decode_qr_codes(pdf, tmp_path)
+        assert len(codes) == len(re.findall(r"and \d+ more example", text)), pdf.name
+        for url in codes:
+            assert url.startswith(base + "cells/" + p.id + "-"), url
+            page = site / url[len(base):]
+            assert page.is_file(), url
+            cell = toolkit.cell(p.id, *_challenge_function(toolkit, page.stem))
+            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            names = [li.select_one(".ex-name, a").get_text(strip=True) for li in soup.select("ul.cell-examples li")]
+            assert names == [e.name for e in cell.examples], url
+
+
+def _challenge_function(toolkit, stem: str) -> tuple[str, str]:
+    """'green-value-chains-business-services' -> ('value-chains', 'business-services')."""
+    for c in toolkit.taxonomy.challenges:
+        for f in toolkit.taxonomy.functions:
+            if stem.endswith(f"-{c.id}-{f.id}"):
+                return c.id, f.id
+    raise AssertionError(stem)
+
+
+def test_home_page_shows_first_examples_of_a_cell_and_links_the_rest(big):
+    toolkit, site = big["toolkit"], big["out"] / "site"
+    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    cell = max(toolkit.cells(), key=lambda c: len(c.examples))
+    key = f"{cell.priority.id}-{cell.challenge.id}-{cell.function.id}"
+    article = soup.select_one(f"#cell-{key}")
+    shown = first_examples(toolkit, cell.examples, 5)
+    assert [li.select_one("a").get_text(strip=True) for li in article.select("li.example")] == \
+        [e.name for e in shown.examples]
+    more = article.select_one("[data-more]")
+    assert int(more["data-more"]) == shown.more and more["href"] == f"cells/{key}.html"
+    # the home page lists the first examples A-Z and links the full list
+    assert len(soup.select("#example-list [data-example]")) < len(toolkit.examples)
+    full = BeautifulSoup((site / "examples.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(full.select("[data-example]")) == len(toolkit.examples)
+
+
+def test_example_cards_come_in_parts_and_one_file_to_print(big):
+    toolkit, handouts = big["toolkit"], big["out"] / "handouts"
+    parts = sorted((handouts / "cards").glob("example-cards-a4-*.pdf"))
+    assert len(parts) > 1
+    whole = handouts / "example-cards-a4.pdf"
+    assert pages(whole) == sum(pages(p) for p in parts)
+    cited = {c.example for c in toolkit.cell_examples} | {c.example for c in toolkit.table5_examples}
+    assert pages(whole) >= len(cited) / 4
