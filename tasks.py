@@ -222,14 +222,20 @@ def synth(c, examples=250, out="output/synth", seed=2021):
           f"{made['table5_citations']} in Table 5")
 
 
-@task(help={"runs": "runs per figure; medians are reported (default 3)"})
-def bench(c, runs=3):
+@task(help={"runs": "runs per figure; medians are reported (default 3)",
+            "sizes": "example counts of the growth table, comma-separated (default 56,250,2500; '' skips it)",
+            "growth_only": "only the growth table"})
+def bench(c, runs=3, sizes="56,250,2500", growth_only=False):
     """Measure full/no-op/one-edit builds, check (shipped and 10,000 examples), 1,000 roadmaps, memory."""
     import json
 
     from pipeline.bench import run_bench
+    from pipeline.bench_scale import markdown
 
     with user_errors():
-        results = run_bench(int(runs))
+        results = run_bench(int(runs), sizes=tuple(int(s) for s in sizes.split(",") if s.strip()),
+                            growth_only=growth_only)
     print(json.dumps(results, indent=2, sort_keys=True))
+    if "growth" in results:
+        print(markdown(results["growth"]))
     print("wrote output/bench.json")

@@ -50,10 +50,17 @@ def built_count(stdout: str) -> int:
     return int(match.group(1)) if match else -1
 
 
-def run_bench(runs: int = 3, out: Path = Path("output/bench.json")) -> dict:
+def run_bench(runs: int = 3, out: Path = Path("output/bench.json"), sizes: tuple[int, ...] = (56, 250, 2500),
+              growth_only: bool = False) -> dict:
+    from .bench_scale import growth
     from .build import available_builders
 
     results: dict = {"runs": runs, "cores": os.cpu_count(), "builders": available_builders()}
+    if sizes:  # the growth table (issue 17): one run per size above the shipped one, they take minutes
+        results["growth"] = growth(sizes, runs=1)
+        atomic_write_text(out, json.dumps(results, indent=2, sort_keys=True))
+    if growth_only:
+        return results
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         sources = work / "sources"

@@ -23,7 +23,7 @@ from .model import Toolkit
 from .outputs import atomic_write_bytes, atomic_write_text
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
-from .targets import Target, fingerprint
+from .targets import Target, fingerprint, forget_templates
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
 BUILDERS = ("paper", "handouts", "roadmaps", "site")  # the order `invoke build` runs them in
@@ -217,6 +217,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         write_manifest(out, manifest)  # fold what a killed build finished into the manifest
         # the code's version, and proof or final: a proof and a final differ everywhere
         version = code_version() + ("+final" if toolkit.final else "")
+        forget_templates()
         prints = {t.id: fingerprint(t, version) for t in targets}
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]

@@ -310,8 +310,19 @@ class Toolkit:
             out.setdefault(c.cell, []).append(c)
         return out
 
+    @cached_property
+    def _memo(self) -> dict:
+        """Cells built once per toolkit: every page of thousands asks for the cells of its example."""
+        return {}
+
     def cell(self, priority: str, challenge: str, function: str) -> Cell:
         key = (priority, challenge, function)
+        if key not in self._memo:
+            self._memo[key] = self._cell(key)
+        return self._memo[key]
+
+    def _cell(self, key: tuple[str, str, str]) -> Cell:
+        priority, challenge, function = key
         tx = self.taxonomy
         return Cell(
             tx.term("priorities", priority), tx.term("challenges", challenge),
@@ -336,6 +347,12 @@ class Toolkit:
         return action.text if action else ""
 
     def table5_cell(self, recommendation: str, function: str) -> Table5Cell:
+        key = ("table5", recommendation, function)
+        if key not in self._memo:
+            self._memo[key] = self._table5_cell(recommendation, function)
+        return self._memo[key]
+
+    def _table5_cell(self, recommendation: str, function: str) -> Table5Cell:
         rec = next(r for r in self.recommendations if r.id == recommendation)
         return Table5Cell(
             rec, self.taxonomy.term("functions", function),

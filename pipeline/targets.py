@@ -64,7 +64,23 @@ def fingerprint(target: Target, version: str) -> str:
     digest.update(version.encode())
     digest.update(json.dumps([target.builder, target.name, target.outputs, _plain(target.deps),
                               _plain(target.params)], sort_keys=True, ensure_ascii=False).encode())
-    for path in template_files(target.templates):
-        digest.update(str(path.relative_to(TEMPLATES)).encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    digest.update(_templates_digest(target.templates))
     return digest.hexdigest()
+
+
+_TEMPLATE_DIGESTS: dict[tuple, bytes] = {}  # templates -> digest, within one build (see forget_templates)
+
+
+def forget_templates() -> None:
+    """A new build starts: templates may have changed since the last one (`invoke watch` runs many)."""
+    _TEMPLATE_DIGESTS.clear()
+
+
+def _templates_digest(templates: tuple[str, ...]) -> bytes:
+    if templates not in _TEMPLATE_DIGESTS:
+        digest = hashlib.sha256()
+        for path in template_files(templates):
+            digest.update(str(path.relative_to(TEMPLATES)).encode())
+            digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        _TEMPLATE_DIGESTS[templates] = digest.digest()
+    return _TEMPLATE_DIGESTS[templates]

@@ -125,3 +125,15 @@ def test_example_cards_come_in_parts_and_one_file_to_print(big):
     assert pages(whole) == sum(pages(p) for p in parts)
     cited = {c.example for c in toolkit.cell_examples} | {c.example for c in toolkit.table5_examples}
     assert pages(whole) >= len(cited) / 4
+
+
+@pytest.mark.huge
+def test_2500_examples_build_every_output_within_its_pages(tmp_path):
+    sources, out = tmp_path / "sources", tmp_path / "output"
+    assert invoke("synth", "--examples", "2500", "--out", str(sources)).returncode == 0
+    built = invoke("build", "--sources", str(sources), "--out", str(out))
+    assert built.returncode == 0 and "failed 0" in built.stdout, built.stderr[-3000:]
+    for p in ("green", "digital", "resilience"):
+        assert pages(out / "handouts" / f"priority-{p}-a4.pdf") == 1
+    assert pages(out / "handouts" / "recommendations-a4.pdf") <= 2
+    assert len(list((out / "site" / "examples").glob("*.html"))) == 2500 + 56
