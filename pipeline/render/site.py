@@ -298,9 +298,18 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
 
 def render(template: str, context: dict, root: str) -> str:
     """One page; `root` is the relative way back to site/ ("" or "../"), so every link stays relative."""
-    env = jinja_env(TEMPLATE_FOLDER)
-    env.filters["href"] = web_link
-    return env.get_template(template).render(**context, root=root)
+    return _environment().get_template(template).render(**context, root=root)
+
+
+_ENV: list = []  # one Jinja environment per process: compiled templates are reused by thousands of pages
+
+
+def _environment():
+    if not _ENV:
+        env = jinja_env(TEMPLATE_FOLDER)
+        env.filters["href"] = web_link
+        _ENV.append(env)
+    return _ENV[0]
 
 
 def web_link(link: str) -> str:
