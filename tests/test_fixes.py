@@ -46,7 +46,8 @@ def test_fix_on_the_2021_sources_proposes_exactly_the_certain_corrections(source
     assert len(tk.errata) == 10 and tk.stale_errata == []
     assert all(c.label != "Example: Example:" for c in [*tk.cell_examples, *tk.table5_examples])
     check = invoke("check", "--sources", str(sources), "--out", str(sources.parent / "out"))
-    assert check.returncode == 0 and "0 errors, 0 warnings" in check.stdout, check.stdout
+    # 33 warnings: provenance.unverified, the reconstructions that still await an editor (issue 12)
+    assert check.returncode == 0 and "0 errors, 33 warnings" in check.stdout, check.stdout
 
 
 def test_fix_refuses_a_published_edition(sources):
