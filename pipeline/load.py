@@ -280,7 +280,8 @@ def load_figures(doc: YamlDoc) -> list[Figure]:
         data = {k: v for k, v in provenance.strip_keys(item).items() if k not in FIGURE_KEYS}
         out.append(Figure(fig_id, need(doc, item, "kind", path), need(doc, item, "caption", path),
                           opt(item, "source"), need(doc, item, "alt", path), data, doc.at(path),
-                          **yaml_provenance(doc, item, path, tuple(data))))
+                          **yaml_provenance(doc, item, path, tuple(data)),
+                          lines={k: v for k, v in doc.lines.items() if k.startswith(path + ".")}))
     return out
 
 

@@ -176,6 +176,7 @@ class Figure:
     origin: Origin
     provenance: Provenance = PRINTED_AS
     field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key path -> line, for errors
 
 
 @dataclass(frozen=True)

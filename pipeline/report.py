@@ -48,14 +48,26 @@ class Waiver:
     reason: str
     origin: Origin
     until: str = ""  # the last edition it applies to (a slip an erratum corrects later); "" = every edition
+    at: tuple[str, ...] = ()  # the finding's locations as the report prints them ("table5_examples.csv:14")
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.rule, self.subject)
 
+    def matches(self, finding: "Finding") -> bool:
+        """Rule, subject and, when the waiver names them, exactly the finding's locations: a new citation of
+        a waived example (one more location) is a new finding, not covered by the old waiver."""
+        if (finding.rule, finding.subject) != self.key:
+            return False
+        if not self.at:
+            return True
+        places = [str(o) for o in finding.locations]
+        return len(places) == len(self.at) and all(
+            any(p == a or p.endswith("/" + a) for p in places) for a in self.at)
+
 
 WAIVER_KEYS = ("rule", "subject", "reason")
-OPTIONAL_WAIVER_KEYS = ("until",)
+OPTIONAL_WAIVER_KEYS = ("until", "at")
 
 
 def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
@@ -70,7 +82,7 @@ def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
     if not isinstance(doc.data, list):
         raise SourceError(doc.origin.at(line=1), "expected a list of {rule, subject, reason} entries")
     out: list[Waiver] = []
-    seen: dict[tuple[str, str], Origin] = {}
+    seen: dict[tuple, Origin] = {}
     for i, item in enumerate(doc.data):
         where = doc.at(f"[{i}]")
         if not isinstance(item, dict):
@@ -91,12 +103,17 @@ def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
         if values["rule"] not in known_rules:
             raise SourceError(doc.at(f"[{i}].rule"), f"unknown rule '{values['rule']}' "
                               "(`invoke check --no-waivers` lists the rules that fire)")
+        at = item.get("at") or ()
+        at = (at,) if isinstance(at, str) else at
+        if not isinstance(at, (list, tuple)) or not all(isinstance(a, str) and a.strip() for a in at):
+            raise SourceError(doc.at(f"[{i}].at"), "'at' must be a location or a list of locations as the report "
+                                                   "prints them (e.g. table5_examples.csv:14)")
         waiver = Waiver(values["rule"], values["subject"], values["reason"], where,
-                        str(item.get("until") or "").strip())
-        if waiver.key in seen:
+                        str(item.get("until") or "").strip(), tuple(a.strip() for a in at))
+        if (waiver.key, waiver.at) in seen:
             raise SourceError(where, f"duplicate waiver for {waiver.rule} '{waiver.subject}' "
-                                     f"(also at {seen[waiver.key]})")
-        seen[waiver.key] = where
+                                     f"(also at {seen[(waiver.key, waiver.at)]})")
+        seen[(waiver.key, waiver.at)] = where
         out.append(waiver)
     return out
 
@@ -113,21 +130,25 @@ class Report:
 
     @classmethod
     def build(cls, findings: list[Finding], waivers: list[Waiver] | None, titles: dict[str, str]) -> "Report":
-        by_key = {w.key: w for w in waivers or ()}
-        matched: set[tuple[str, str]] = set()
+        by_key: dict[tuple[str, str], list[Waiver]] = {}
+        for w in waivers or ():
+            by_key.setdefault(w.key, []).append(w)
+        matched: set[int] = set()
         open_, waived = [], []
         for f in sorted(set(findings), key=lambda f: f.sort_key):
-            waiver = by_key.get((f.rule, f.subject))
+            waiver = next((w for w in by_key.get((f.rule, f.subject), ()) if w.matches(f) and id(w) not in matched),
+                          None)
             if waiver:
-                matched.add(waiver.key)
+                matched.add(id(waiver))  # one waiver, one finding
                 waived.append((f, waiver))
             else:
                 open_.append(f)
-        stale = [w for w in waivers or () if w.key not in matched]
+        stale = [w for w in waivers or () if id(w) not in matched]
         for w in stale:
             open_.append(Finding(STALE_RULE, WARNING,
-                                 f"the waiver for {w.rule} '{w.subject}' matches no finding any more; "
-                                 "remove it (or fix its rule/subject)", (w.origin,), f"{w.rule} {w.subject}"))
+                                 f"the waiver for {w.rule} '{w.subject}'"
+                                 + (f" at {', '.join(w.at)}" if w.at else "")
+                                 + " matches no finding any more; remove it (or fix its rule/subject/at)", (w.origin,), f"{w.rule} {w.subject}"))
         open_.sort(key=lambda f: f.sort_key)
         return cls(open_, waived, stale, titles, waivers is not None)
 

@@ -1,6 +1,6 @@
 """Progress for stages that may be long (loading and checking thousands of examples).
 
-A stage says nothing when it is quick; after a second it announces itself on stderr, and when it
+A stage says nothing when it is quick; after a second (five when stderr is a log) it announces itself, and when it
 ends it says how long it took, so a big toolkit never leaves the terminal silent (issue 16).
 """
 from __future__ import annotations
@@ -10,7 +10,8 @@ import threading
 import time
 from contextlib import contextmanager
 
-ANNOUNCE_AFTER = 1.0  # seconds
+ANNOUNCE_AFTER = 1.0  # seconds, on a terminal
+ANNOUNCE_AFTER_IN_LOGS = 5.0  # when stderr is a file or a pipe (CI, scripts): only the really long stages
 
 
 @contextmanager
@@ -22,7 +23,7 @@ def stage(what: str):
         announced.set()
         print(f"{what}...", file=sys.stderr, flush=True)
 
-    timer = threading.Timer(ANNOUNCE_AFTER, announce)
+    timer = threading.Timer(ANNOUNCE_AFTER if sys.stderr.isatty() else ANNOUNCE_AFTER_IN_LOGS, announce)
     timer.daemon = True
     timer.start()
     try:

@@ -193,7 +193,8 @@ def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
         proc.wait(timeout=30)
 
 
-def test_bad_figure_data_fails_its_targets_with_one_line_each(tmp_path):
+def test_bad_figure_data_is_refused_by_the_check_before_rendering(tmp_path):
+    """Bad figure data is bad input (issue 16): the check reports it at figures.yaml:line, nothing is rendered."""
     import pickle
 
     from pipeline.errors import Origin, SourceError
@@ -207,9 +208,10 @@ def test_bad_figure_data_fails_its_targets_with_one_line_each(tmp_path):
     run = subprocess.run([sys.executable, "-m", "invoke", "build", "--sources", str(sources), "--out",
                           str(tmp_path / "out"), "--only", "paper", "--jobs", "2"], cwd=PROJECT,
                          capture_output=True, text=True, env={**os.environ, "CI": "1"})
-    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "Traceback" not in run.stderr
     errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 2 and all("figures.yaml:" in e and "unknown kind 'pyramidd'" in e for e in errors)
+    assert len(errors) == 1 and "figures.data" in errors[0] and "figures.yaml:" in errors[0]
+    assert "unknown kind 'pyramidd'" in errors[0]
     assert not (tmp_path / "out" / "paper" / "toolkit.pdf").exists()
 
 

@@ -388,7 +388,8 @@ def test_shipped_sources_pass_with_waivers_and_fail_without(tmp_path):
                      "table5.example-not-in-tables", "reenforce", "Example: Example:"):
         assert expected in failing.stdout
     report = json.loads((out / "check" / "report.json").read_text(encoding="utf-8"))
-    assert report["summary"]["errors"] == 22 and report["summary"]["exit_code"] == 1
+    # 32: slips a plain check must fail on are errors (repeated words, odd labels, Table 5 columns; issue 16)
+    assert report["summary"]["errors"] == 32 and report["summary"]["exit_code"] == 1
     assert all(f["locations"] for f in report["findings"])
 
 
@@ -468,3 +469,16 @@ def test_provenance_unverified(clean, shipped):
     assert len(findings) == 33 and all(f.severity == "warning" for f in findings)
     r4 = next(f for f in findings if "recommendations.csv:5" in str(f.locations[0]))
     assert "recommendation title" in r4.message and "Develop capacity-building" in r4.message
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+def test_figures_data(clean):
+    """Bad figure data is bad input: the check draws every figure and reports, at file:line, what cannot be."""
+    assert fired(clean, "figures.data") == []
+    figure = next(f for f in clean.figures if f.kind == "pyramid")
+    broken = replace(figure, kind="pie-chart")
+    tk = replace(clean, figures=[broken if f is figure else f for f in clean.figures])
+    findings = fired(tk, "figures.data")
+    assert len(findings) == 1 and "unknown kind 'pie-chart'" in findings[0].message
+    assert findings[0].severity == "error" and findings[0].locations[0].line == figure.lines[f"{figure.origin.key}.kind"]

@@ -163,6 +163,7 @@ def test_long_stages_announce_themselves(sources, tmp_path, monkeypatch, capsys)
     from pipeline.checks.run import check_command
 
     monkeypatch.setattr(stages, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(stages, "ANNOUNCE_AFTER_IN_LOGS", 0.0)
     check_command(sources, out=tmp_path / "out")
     err = capsys.readouterr().err
     assert f"reading {sources}..." in err and "checking 56 examples..." in err

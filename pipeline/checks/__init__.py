@@ -14,7 +14,7 @@ from ..errors import Origin
 from ..model import Toolkit
 from ..report import ERROR, SEVERITIES, STALE_RULE, WARNING, Finding
 
-FAMILIES = ("table5", "identity", "matrix", "ids", "links", "countries", "prose", "errata", "provenance")
+FAMILIES = ("table5", "identity", "matrix", "ids", "links", "countries", "prose", "errata", "provenance", "figures")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def finding(subject: str, message: str, locations: Iterable[Origin], suggestion:
 
 def all_rules() -> dict[str, Rule]:
     """Every registered rule by id (importing the rule modules registers them)."""
-    from . import countries, errata, identity, ids, links, matrix, prose, provenance, spelling, table5  # noqa: F401
+    from . import countries, errata, figures, identity, ids, links, matrix, prose, provenance, spelling, table5  # noqa: F401
 
     return dict(sorted(_RULES.items()))
 

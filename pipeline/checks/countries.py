@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ..errors import Origin
 from ..model import NONE_PRINTED, Toolkit
-from ..report import ERROR, WARNING
+from ..report import ERROR
 from . import finding, rule
 from .common import Closest, fold
 
@@ -84,7 +84,7 @@ def _check(toolkit: Toolkit, status: str):
                           origins, f"did you mean '{name}'?" if name else "")
 
 
-@rule("countries.not-iso", WARNING, "every country is spelled as in ISO 3166 (pycountry)")
+@rule("countries.not-iso", ERROR, "every country is spelled as in ISO 3166 (pycountry)")
 def not_iso(toolkit: Toolkit):
     yield from _check(toolkit, "close")
 

@@ -12,7 +12,8 @@ from itertools import combinations
 
 from ..errors import Origin
 from ..model import NONE_PRINTED, Toolkit
-from ..report import ERROR, WARNING
+from ..report import ERROR
+from .diff import word_diff
 from . import finding, rule
 from .common import all_citations, cell_key, fold, quote
 
@@ -38,6 +39,8 @@ def _printed_differently(toolkit: Toolkit, field: str):
         for c in citations:
             value = getattr(c, field)
             printed = f"without a {field}" if value == NONE_PRINTED else f"as {quote(value)}"
+            if value != NONE_PRINTED and getattr(record, field):  # the difference in full, however long
+                printed += f" (differs: {word_diff(getattr(record, field), value)})"
             shown.append(f"{printed} in {_place(c)}")
         own = getattr(record, field)
         has = f"has the {field} {quote(own)}" if own else f"has no {field}"
@@ -179,7 +182,7 @@ def near_duplicate_pairs(names: list[tuple[str, str, Origin]]) -> dict[tuple[str
     return pairs
 
 
-@rule("identity.near-duplicate", WARNING, "two different examples do not have (nearly) the same name")
+@rule("identity.near-duplicate", ERROR, "two different examples do not have (nearly) the same name")
 def near_duplicate(toolkit: Toolkit):
     for (id_a, id_b), (reason, a, b) in sorted(near_duplicate_pairs(_names(toolkit)).items()):
         rec_a, rec_b = toolkit.example_by_id.get(id_a), toolkit.example_by_id.get(id_b)
@@ -204,7 +207,7 @@ def link_key(url: str) -> str:
     return (host + "/" + rest).rstrip("/")
 
 
-@rule("identity.shared-link", WARNING, "two different examples do not share one link")
+@rule("identity.shared-link", ERROR, "two different examples do not share one link")
 def shared_link(toolkit: Toolkit):
     places: dict[str, dict[str, list[Origin]]] = {}
     for e in toolkit.examples:
@@ -229,7 +232,7 @@ SIMILAR_PATH = 90  # rapidfuzz ratio of two paths on one host: one page's addres
 SIMILAR_MIN_LENGTH = 20  # short paths ("/en", "/about") differ meaningfully by a letter
 
 
-@rule("identity.similar-link", WARNING, "two different examples do not link (nearly) the same page")
+@rule("identity.similar-link", ERROR, "two different examples do not link (nearly) the same page")
 def similar_link(toolkit: Toolkit):
     from rapidfuzz import fuzz
 

@@ -104,7 +104,7 @@ def _texts(toolkit: Toolkit):
         yield f"figure:{f.id}", f.origin.at(key=f"{f.origin.key}.caption"), f.caption
 
 
-@rule("prose.repeated-word", WARNING, "no word or phrase is accidentally repeated ('the the')")
+@rule("prose.repeated-word", ERROR, "no word or phrase is accidentally repeated ('the the')")
 def repeated_word(toolkit: Toolkit):
     found: dict[str, tuple[str, list[Origin]]] = {}
     for prefix, origin, text in _texts(toolkit):
@@ -128,7 +128,7 @@ def _label_words(label: str) -> list[str]:
     return re.findall(r"\w+", fold(label))
 
 
-@rule("prose.doubled-label", WARNING, "a citation's label is not printed twice ('Example: Example:')")
+@rule("prose.doubled-label", ERROR, "a citation's label is not printed twice ('Example: Example:')")
 def doubled_label(toolkit: Toolkit):
     for c in all_citations(toolkit):
         words = _label_words(c.label)
@@ -137,7 +137,7 @@ def doubled_label(toolkit: Toolkit):
                           "repeats itself", [c.origin.at(column="label")], f"did you mean '{DEFAULT_LABEL}'?")
 
 
-@rule("prose.odd-label", WARNING, f"every citation is labelled '{DEFAULT_LABEL}' like the others")
+@rule("prose.odd-label", ERROR, f"every citation is labelled '{DEFAULT_LABEL}' like the others")
 def odd_label(toolkit: Toolkit):
     for c in all_citations(toolkit):
         words = _label_words(c.label)

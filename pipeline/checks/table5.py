@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Table5Action, Toolkit, normalise_spacing, normalise_text
-from ..report import ERROR, WARNING
+from ..report import ERROR
 from . import finding, rule
 from .common import Closest, quote, slug_words, word_diff
 
@@ -87,7 +87,7 @@ def _matched_actions(toolkit: Toolkit):
             yield row, by_wording.get(normalise_text(row.text), [])
 
 
-@rule("table5.action-function", WARNING,
+@rule("table5.action-function", ERROR,
       "a Table 5 action sits under the same cluster function as in Tables 2-4")
 def action_function(toolkit: Toolkit):
     for row, matches in _matched_actions(toolkit):
@@ -100,7 +100,7 @@ def action_function(toolkit: Toolkit):
                       [row.origin.at(column="function")] + [a.origin.at(column="function") for a in matches])
 
 
-@rule("table5.action-area", WARNING,
+@rule("table5.action-area", ERROR,
       "a Table 5 action comes from the table of its recommendation's area (green actions for green recommendations)")
 def action_area(toolkit: Toolkit):
     priorities = {p.id: p for p in toolkit.taxonomy.priorities}

@@ -154,7 +154,8 @@ class Canvas:
 
     def origin(self, key: str):
         base = self.figure.origin.key or ""
-        return self.figure.origin.at(key=f"{base}.{key}" if key else base)
+        full = f"{base}.{key}" if key else base
+        return self.figure.origin.at(key=full, line=self.figure.lines.get(full, self.figure.origin.line))
 
     def text(self, fitted: Fitted, cx: float, top: float, cls: str, anchor: str = "middle") -> None:
         """Lines of fitted text, the first line's box starting at `top`."""
@@ -472,7 +473,8 @@ def render_svg(figure: Figure, css: str = "") -> str:
     """The figure drawn as one <svg> element (no XML declaration: embeddable in HTML as it is)."""
     draw = DRAWINGS.get(figure.kind)
     if draw is None:
-        raise SourceError(figure.origin.at(key=f"{figure.origin.key or ''}.kind"),
+        kind_key = f"{figure.origin.key or ''}.kind"
+        raise SourceError(figure.origin.at(key=kind_key, line=figure.lines.get(kind_key, figure.origin.line)),
                           f"figure '{figure.id}': unknown kind '{figure.kind}' "
                           f"(expected one of: {', '.join(DRAWINGS)})")
     canvas = Canvas(figure, WIDTH, 0.0)
