@@ -69,9 +69,9 @@ SLIPS = [
          "innovation-clusters-saxony,,,,https://www.digitalwallonia.be/en,"),
     Slip("citation-priority-typo", "cell_examples.csv", "green,innovation,networking,flanders-industry",
          "gren,innovation,networking,flanders-industry"),
-    Slip("citation-repeated-in-cell", "cell_examples.csv", "green,innovation,networking,greenpact-collaborative-platform,,,,,\n",
-         "green,innovation,networking,greenpact-collaborative-platform,,,,,\n"
-         "green,innovation,networking,greenpact-collaborative-platform,,,,,\n"),
+    Slip("citation-repeated-in-cell", "cell_examples.csv", "green,innovation,networking,greenpact-collaborative-platform,",
+         "green,innovation,networking,greenpact-collaborative-platform\n"
+         "green,innovation,networking,greenpact-collaborative-platform,"),
     # actions.csv
     Slip("action-function-typo", "actions.csv", "green-innovation-networking-1,green,innovation,networking,",
          "green-innovation-networking-1,green,innovation,netwroking,"),
