@@ -76,13 +76,16 @@ def test_a_roadmap_filled_in_but_without_proposals_is_reported(roadmap, tmp_path
     document = docx.Document(str(roadmap))
     plan = next(t for t in document.tables if t.rows[0].cells[0].text == "Action")
     fill_row(plan.rows[1], ("Cluster skills academy", "Regional agency", "2027", "2029", "people trained", "400"))
+    choices = next(t for t in document.tables if t.rows[0].cells[0].text == "Phase")
+    choices.rows[2].cells[2].paragraphs[0].text = "Skills shortages are our first bottleneck"
     path = tmp_path / "plan-only.docx"
     document.save(str(path))
     assert hv.harvest_command([str(path)], sources=SHIPPED, out=tmp_path) == 0
     err = capsys.readouterr().err
-    assert f"no proposal: {path}: filled in (section 4) but no proposal in section 5" in err
+    assert f"no proposal: {path}: filled in (sections 1 and 4) but no proposal in section 5" in err
     assert [(p["table"], p["Action"], p["Target"]) for p in load_sheet(tmp_path, "plans")] == [
-        ("4.4 Action plan", "Cluster skills academy", "400")]
+        ("1. Your choices (phases 1–3)", None, None), ("4.4 Action plan", "Cluster skills academy", "400")]
+    assert load_sheet(tmp_path, "plans")[0]["Why (to be completed)"] == "Skills shortages are our first bottleneck"
     assert load_sheet(tmp_path, "files")[0]["proposals"] == "0"
 
 

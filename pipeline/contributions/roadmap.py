@@ -149,10 +149,16 @@ def header_fields(texts: list[str]) -> dict[int, str]:
     return mapping if {"kind", "name"} <= fields and len(fields) >= 4 else {}
 
 
+CHOICES_TABLE = ("Phase", "Your choice", "Why (to be completed)")  # section 1: only "Why" is the consultant's
+CHOICES_HEADING = "1. Your choices (phases 1–3)"
+
+
 def _plan_tables() -> dict[tuple[str, ...], str]:
     from ..render.roadmap_template import FILL_IN_TABLES
 
-    return {tuple(fold(c) for c, _ in columns): heading for heading, _, columns, _ in FILL_IN_TABLES}
+    tables = {tuple(fold(c) for c, _ in columns): heading for heading, _, columns, _ in FILL_IN_TABLES}
+    tables[tuple(fold(c) for c in CHOICES_TABLE)] = CHOICES_HEADING
+    return tables
 
 
 def read_tables(body) -> tuple[list[tuple[int, int, dict]], list[tuple[str, int, dict]]]:
@@ -176,7 +182,8 @@ def read_tables(body) -> tuple[list[tuple[int, int, dict]], list[tuple[str, int,
                     proposals.append((number, row_number, values))
         elif heading:
             for row_number, texts in rows[1:]:
-                if any(texts):
+                filled = texts[-1:] if heading == CHOICES_HEADING else texts  # the pre-filled columns are ours
+                if any(filled):
                     plans.append((heading, row_number, {h: (texts[i] if i < len(texts) else "")
                                                         for i, h in enumerate(header)}))
     if not found:  # deleted, or its header reworded beyond recognition: say so rather than find nothing
@@ -222,7 +229,7 @@ def read_roadmap(path: Path, shown: str) -> tuple[list[tuple[Proposal, str]], li
     if tracked:
         notes.append("had tracked changes (read as accepted)")
     if not out:
-        notes.append("filled in (section 4) but no proposal in section 5" if plan_rows
+        notes.append("filled in (sections 1 and 4) but no proposal in section 5" if plan_rows
                      else "nothing filled in")
     result.note = "; ".join(notes)
     return out, plan_rows, result
