@@ -17,9 +17,9 @@ from ..errors import PipelineError
 from ..outputs import AtomicFile, atomic_write_text
 from .proposal import Answer, FileResult, PlanRow, Proposal
 
-COLUMNS = ("key", "channel", "file", "place", "contributor", "organisation", "date", "kind", "name_or_text",
+COLUMNS = ("channel", "file", "place", "contributor", "organisation", "date", "kind", "name_or_text",
            "country", "link", "priority", "challenge", "function", "contributor_note", "probably_the_same_as",
-           "score", "flags", "problems", "decision", "notes")
+           "score", "flags", "problems", "decision", "notes", "key")
 EDITOR_COLUMNS = ("decision", "notes")  # what the editor types; carried from one harvest to the next
 DECISIONS = ("accept", "merge into <id>", "reject", "later")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,6 +63,9 @@ def _sheet(book, title: str, columns: list[str], rows: list[list[str]], first: b
                 cell.data_type = "s"  # text, even "=SUM(1)": never a formula
             cell.number_format = "@"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):  # wrapped text needs its height: not every reader computes it
+        lines = max((_lines(str(c.value or ""), WIDTHS.get(columns[c.column - 1], 14)) for c in row), default=1)
+        sheet.row_dimensions[row[0].row].height = 15 * min(lines, 12)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1B365D")
@@ -70,7 +73,17 @@ def _sheet(book, title: str, columns: list[str], rows: list[list[str]], first: b
         sheet.column_dimensions[get_column_letter(i)].width = WIDTHS.get(name, 14)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    # printed, it is landscape, as wide as the page, with the header row on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     return sheet
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of `width` characters takes (a rough estimate, for the row height)."""
+    return sum(max(1, -(-len(part) // max(int(width * 1.1), 1))) for part in text.split("\n"))
 
 
 def _decision_lists(sheet, rows: list[dict]) -> None:
