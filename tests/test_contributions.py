@@ -104,7 +104,7 @@ def test_web_proposal_files_are_read_and_bad_ones_refused_one_line_each(tmp_path
     rows = read_csv(tmp_path / "out")
     assert [(r["channel"], r["kind"], r["file"].endswith("good.json"), r["place"]) for r in rows] == [
         ("web", "example", True, "proposal 1"), ("web", "action", True, "proposal 2")]
-    assert rows[0]["contributor"] == "Ana Pop <ana@example.org>" and rows[0]["date"] == "2026-11-30"
+    assert (rows[0]["contributor"], rows[0]["email"], rows[0]["date"]) == ("Ana Pop", "ana@example.org", "2026-11-30")
     assert (rows[1]["challenge"], rows[1]["function"]) == ("value-chains", "business-services")
     assert good.exists()
 
@@ -153,7 +153,8 @@ def test_accept_writes_new_records_with_provenance_and_a_second_run_changes_noth
     rows = list(csv.DictReader((sources / "examples.csv").open(encoding="utf-8")))
     new = next(r for r in rows if r["id"] == "timber-valley-cluster")
     assert (new["status"], new["contributed_by"], new["contributed_via"], new["contributed_on"], new["since"]) == (
-        "contributed", "Ana Pop <ana@example.org> (Cluster Romania)", "web", "2026-11-30", "2021-corrected")
+        "contributed", "Ana Pop (Cluster Romania)", "web", "2026-11-30", "2021-corrected")
+    assert "ana@example.org" not in (sources / "examples.csv").read_text(encoding="utf-8")  # never published
     assert new["contributed_from"].endswith("web.json, proposal 1")
     before = {p.name: p.read_bytes() for p in sources.glob("*.csv")}
     assert ac.accept_command(sheet, sources=sources, edition="2021-corrected") == 0

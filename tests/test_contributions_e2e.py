@@ -175,7 +175,8 @@ def test_one_harvest_reads_all_three_channels(harvested, loop):
     assert roadmap["contributor_note"] == "=SUM(1)"  # exactly as typed: a text cell, no apostrophe
     form = by_channel["feedback-form"]
     assert (form["name_or_text"], form["contributor"], form["organisation"]) == (
-        PDF_EXAMPLE[0], "Jan Novák <jan@example.cz>", "Moravian Cluster")
+        PDF_EXAMPLE[0], "Jan Novák", "Moravian Cluster")
+    assert form["email"] == "jan@example.cz"
     assert form["contributor_note"] == "respondent: Cluster policy-maker"
     assert by_channel["web"]["contributor_note"] == "+33 1 53 85 53 85"
     answers = load_sheet(loop["out"], "answers")
@@ -227,6 +228,9 @@ def test_accepted_examples_appear_in_the_rebuilt_outputs(accepted):
     paper = text(out / "paper" / "toolkit.pdf")
     for name in (ROADMAP_EXAMPLE, PDF_EXAMPLE[0], WEB_EXAMPLE[0]):
         assert name in paper, name
+    for who in ("Ana Pop (Cluster Romania)", "Jan Novák (Moravian Cluster)", "Łódź"):  # the paper's Editorial notes
+        assert f"Contributed by {who}; not yet verified by an editor." in paper, who
+    assert "jan@example.cz" not in paper
     assert WEB_EXAMPLE[0] in text(out / "handouts" / "priority-resilience-a4.pdf")
     assert PDF_EXAMPLE[0] in text(out / "handouts" / "priority-green-a4.pdf")
     assert ROADMAP_EXAMPLE in text(out / "handouts" / "priority-digital-a4.pdf")
@@ -244,7 +248,7 @@ def test_accepted_records_carry_their_provenance_and_a_second_accept_is_a_no_op(
     assert [r["contributed_via"] for r in (web, form, roadmap)] == ["web", "feedback-form", "roadmap"]
     assert {r["status"] for r in (web, form, roadmap)} == {"contributed"}
     assert {r["since"] for r in (web, form, roadmap)} == {"2021-corrected"}
-    assert form["contributed_by"] == "Jan Novák <jan@example.cz> (Moravian Cluster)"
+    assert form["contributed_by"] == "Jan Novák (Moravian Cluster)"
     assert roadmap["contributed_from"].endswith("lodz-roadmap.docx, table row 2")
     capsys.readouterr()
     before = {p.name: p.read_bytes() for p in sources.glob("*.csv")}

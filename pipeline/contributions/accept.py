@@ -99,6 +99,7 @@ def validate(rows: list[ReviewRow], toolkit: Toolkit) -> tuple[list[Decision], l
 # -- applying them -----------------------------------------------------------------------------------
 
 def _provenance(row: ReviewRow, edition: str) -> dict[str, str]:
+    """What the sources record, and the outputs print: the name and organisation, never the e-mail address."""
     who = row["contributor"] or row["organisation"]
     if row["contributor"] and row["organisation"]:
         who += f" ({row['organisation']})"

@@ -67,14 +67,13 @@ def read_feedback(path: Path, shown: str) -> tuple[list[tuple[Proposal, str]], l
     person = _value(fields["contributor_name"])
     email = _value(fields.get("contributor_email", {}))
     organisation = _value(fields.get("contributor_organisation", {}))
-    contributor = person + (f" <{email}>" if email else "")
     respondent = "; ".join(
         str(field.get("/TU") or name) for name, field in sorted(fields.items())
         if name.startswith("respondent_") and field.get("/V") not in UNCHECKED)
     answers = []
     for name, field in sorted(fields.items(), key=lambda item: _number(item[0])):
         if name.startswith("answer_") and _value(field):
-            answers.append(Answer(shown, contributor, respondent, str(field.get("/TU") or name), _value(field)))
+            answers.append(Answer(shown, person, respondent, str(field.get("/TU") or name), _value(field)))
     rows: dict[int, dict[str, str]] = {}
     for name, field in fields.items():
         match = PROPOSAL_FIELD.match(name)
@@ -89,7 +88,7 @@ def read_feedback(path: Path, shown: str) -> tuple[list[tuple[Proposal, str]], l
                             country=v.get("country", ""), link=v.get("link", ""), priority=v.get("priority", ""),
                             challenge=v.get("challenge", ""), function=v.get("function", ""),
                             note=f"respondent: {respondent}" if respondent else "",
-                            contributor=contributor, organisation=organisation, date=day)
+                            contributor=person, email=email, organisation=organisation, date=day)
         out.append((proposal, v.get("kind", "")))
     result = FileResult(shown, CHANNEL, proposals=len(out), answers=len(answers))
     if not out:

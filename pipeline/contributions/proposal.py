@@ -21,6 +21,7 @@ class Proposal:
     function: str = ""
     note: str = ""  # what the contributor wrote beside it
     contributor: str = ""
+    email: str = ""  # to ask the contributor about it; never written into the sources
     organisation: str = ""  # or the region of a roadmap
     date: str = ""  # YYYY-MM-DD: when the contributor saved the file
     flags: list[str] = field(default_factory=list)  # "had tracked changes"

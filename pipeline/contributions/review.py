@@ -17,14 +17,14 @@ from ..errors import PipelineError
 from ..outputs import AtomicFile, atomic_write_text
 from .proposal import Answer, FileResult, PlanRow, Proposal
 
-COLUMNS = ("channel", "file", "place", "contributor", "organisation", "date", "kind", "name_or_text",
+COLUMNS = ("channel", "file", "place", "contributor", "email", "organisation", "date", "kind", "name_or_text",
            "country", "link", "priority", "challenge", "function", "contributor_note", "probably_the_same_as",
            "score", "flags", "problems", "decision", "notes", "key")
 EDITOR_COLUMNS = ("decision", "notes")  # what the editor types; carried from one harvest to the next
 DECISIONS = ("accept", "merge into <id>", "reject", "later")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET = "proposals"
-WIDTHS = {"key": 13, "file": 28, "place": 14, "contributor": 22, "name_or_text": 46, "link": 32,
+WIDTHS = {"email": 22, "key": 13, "file": 28, "place": 14, "contributor": 22, "name_or_text": 46, "link": 32,
           "contributor_note": 26, "probably_the_same_as": 36, "flags": 18, "problems": 26, "decision": 26,
           "notes": 30, "score": 7, "date": 11}
 
@@ -32,7 +32,7 @@ WIDTHS = {"key": 13, "file": 28, "place": 14, "contributor": 22, "name_or_text":
 def proposal_row(p: Proposal) -> dict[str, str]:
     same = f"probably the same as {p.match_id} ({p.match_name}), {p.match_reason}" if p.match_id else ""
     return {"key": p.key, "channel": p.channel, "file": p.file, "place": p.place, "contributor": p.contributor,
-            "organisation": p.organisation, "date": p.date, "kind": p.kind, "name_or_text": p.name,
+            "email": p.email, "organisation": p.organisation, "date": p.date, "kind": p.kind, "name_or_text": p.name,
             "country": p.country, "link": p.link, "priority": p.priority, "challenge": p.challenge,
             "function": p.function, "contributor_note": p.note, "probably_the_same_as": same,
             "score": "" if p.score is None else str(p.score), "flags": "; ".join(p.flags),

@@ -74,7 +74,7 @@ def read_web(path: Path, shown: str) -> tuple[list[tuple[Proposal, str]], FileRe
         proposal = Proposal(CHANNEL, shown, f"proposal {n}", kind="", name=v["name"] or v["text"],
                             country=v["country"], link=v["link"], priority=v["priority"],
                             challenge=v["challenge"], function=v["function"], note=v["note"],
-                            contributor=person + (f" <{email}>" if email else ""), organisation=organisation,
+                            contributor=person, email=email, organisation=organisation,
                             date=saved)
         out.append((proposal, v["kind"]))
     result = FileResult(shown, CHANNEL, proposals=len(out), note="" if out else "no proposal in the file")
