@@ -8,6 +8,7 @@ show the new example. A second accept is a no-op; a bad decision row exits 2 nam
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -228,8 +229,11 @@ def test_accepted_examples_appear_in_the_rebuilt_outputs(accepted):
     paper = text(out / "paper" / "toolkit.pdf")
     for name in (ROADMAP_EXAMPLE, PDF_EXAMPLE[0], WEB_EXAMPLE[0]):
         assert name in paper, name
-    for who in ("Ana Pop (Cluster Romania)", "Jan Novák (Moravian Cluster)", "Łódź"):  # the paper's Editorial notes
-        assert f"Contributed by {who}; not yet verified by an editor." in paper, who
+    for name in (ROADMAP_EXAMPLE, PDF_EXAMPLE[0], WEB_EXAMPLE[0]):  # marked, with its Editorial note
+        assert f"“{name}” Contributed." in paper, name
+    reading = " ".join(subprocess.run(["pdftotext", str(out / "paper" / "toolkit.pdf"), "-"], capture_output=True,
+                                      text=True, check=True).stdout.split())  # reading order, not layout
+    assert re.search(rf"{WEB_EXAMPLE[0]} \({WEB_EXAMPLE[1]}\) †\d+", reading)
     assert "jan@example.cz" not in paper
     assert WEB_EXAMPLE[0] in text(out / "handouts" / "priority-resilience-a4.pdf")
     assert PDF_EXAMPLE[0] in text(out / "handouts" / "priority-green-a4.pdf")
