@@ -65,6 +65,8 @@ def test_alias_bomb_is_refused(sources, tmp_path):
     edit(sources / "document.yaml", "language: en\n", "language: en\n" + bomb)
     line = refused(sources, tmp_path)
     assert "document.yaml:" in line and "expands to more than 100,000 values through its aliases" in line
+    text = (sources / "document.yaml").read_text(encoding="utf-8")  # the line of the first part too big
+    assert f"document.yaml:{text[:text.index('bomb5:')].count(chr(10)) + 1}:" in line
 
 
 def test_too_many_aliases_are_refused(sources):

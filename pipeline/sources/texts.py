@@ -86,18 +86,20 @@ class _BoundedLoader(yaml.SafeLoader):
 _BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp)
 
 
-def _expanded_size(node, memo: dict, origin: Origin) -> int:
+def _expanded_size(node, memo: dict, origin: Origin, offset: int) -> int:
     """How many values the document holds once every alias is expanded (an alias bomb is small on disk)."""
     key = id(node)
     if key not in memo:
         memo[key] = 1  # guards against a recursive alias
         if isinstance(node, yaml.MappingNode):
-            memo[key] += sum(_expanded_size(k, memo, origin) + _expanded_size(v, memo, origin) for k, v in node.value)
+            memo[key] += sum(_expanded_size(k, memo, origin, offset) + _expanded_size(v, memo, origin, offset)
+                             for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
-            memo[key] += sum(_expanded_size(item, memo, origin) for item in node.value)
-        if memo[key] > limits.MAX_YAML_VALUES:
-            raise SourceError(origin, f"expands to more than {limits.MAX_YAML_VALUES:,} values through its aliases "
-                                      "(*name); write the values out (see README 'Limits')")
+            memo[key] += sum(_expanded_size(item, memo, origin, offset) for item in node.value)
+        if memo[key] > limits.MAX_YAML_VALUES:  # the smallest part that is too big: its line
+            raise SourceError(origin.at(line=node.start_mark.line + 1 + offset),
+                              f"expands to more than {limits.MAX_YAML_VALUES:,} values through its aliases (*name); "
+                              "write the values out (see README 'Limits')")
     return memo[key]
 
 
@@ -113,7 +115,7 @@ def parse_yaml(text: str, origin: Origin, line_offset: int = 0) -> YamlDoc:
     try:
         node = loader.get_single_node()
         if node is not None:
-            _expanded_size(node, {}, origin.at(line=node.start_mark.line + 1 + line_offset))
+            _expanded_size(node, {}, origin, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
