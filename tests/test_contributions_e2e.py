@@ -241,6 +241,12 @@ def test_accepted_examples_appear_in_the_rebuilt_outputs(accepted):
     page = out / "site" / "examples" / f"{names[WEB_EXAMPLE[0]].id}.html"
     html = page.read_text(encoding="utf-8")
     assert WEB_EXAMPLE[0] in html and WEB_EXAMPLE[2] in html
+    from bs4 import BeautifulSoup
+
+    note = BeautifulSoup(html, "html.parser").select_one("#example-provenance").get_text(" ", strip=True)
+    assert re.fullmatch(r"†\d+ Contributed by Ana Pop \(Cluster Romania\); not yet verified by an editor\.", note)
+    printed = out / "site" / "examples" / "covasna-business-incubator.html"  # a 2021 example: no note
+    assert "example-provenance" not in printed.read_text(encoding="utf-8")
 
 
 def test_accepted_records_carry_their_provenance_and_a_second_accept_is_a_no_op(accepted, capsys):

@@ -12,6 +12,17 @@ FORMAT = "cluster-policy-toolkit-proposal"  # the same as pipeline/contributions
 VERSION = 1
 
 
+def contribution_note(toolkit: Toolkit, record) -> dict:
+    """What an example page says about a record that is not the 2021 paper's (a contribution not yet
+    verified, a reconstruction): its mark and one sentence, both from pipeline/provenance.py's Marks."""
+    from ..provenance import Marks
+
+    item = Marks.of(toolkit).item(record)
+    if item is None:
+        return {}
+    return {"mark": Marks.of(toolkit).label(record), "text": item.provenance.explanation()}
+
+
 def propose_context(toolkit: Toolkit, page: str, cell: tuple[str, str, str] | None = None,
                     about: str = "") -> dict:
     """`page`: the page's path under site/; `cell`: the cell the form starts on; `about`: the example shown."""

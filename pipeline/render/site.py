@@ -36,7 +36,7 @@ from ..paths import TEMPLATES
 from ..targets import Target
 from .common import jinja_env
 from .overflow import cell_page, first_examples
-from .propose import propose_context
+from .propose import contribution_note, propose_context
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"
@@ -231,6 +231,7 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
             "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link},
             "cells": cells, "table5": table5,
             "table5_number": toolkit.table_numbers.get("recommendations"),
+            "provenance": contribution_note(toolkit, example),
             "propose": propose_context(toolkit, f"examples/{example_id}.html",
                                        next((c.cell for c in toolkit.cells_of_example(example_id)), None),
                                        example.name)}
