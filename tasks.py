@@ -44,6 +44,34 @@ def fix(c, sources=SOURCES, edition=None, apply=False):
         raise Exit(code=code)
 
 
+@task(name="changes", help={"sources": "folder with the source files (default: sources)",
+                             "from": "the earlier edition (default: the one before --to)",
+                             "to": "the later edition (default: the latest)",
+                             "from_git": "compare the sources at this git revision with the working tree instead",
+                             "out": "output folder (default: output)"})
+def changes_(c, sources=SOURCES, from_=None, to=None, from_git=None, out="output"):
+    """What changed between two editions: output/changes/changes.html and .pdf (summary and word-level redlines)."""
+    from pipeline.render.changes import changes_command
+
+    with user_errors():
+        code = changes_command(Path(sources), from_edition=from_, to_edition=to, from_git=from_git, out=Path(out))
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"sources": "folder with the source files (default: sources)",
+            "edition": "the published edition to freeze (default: the latest published one)",
+            "force": "rewrite an existing lock that differs (the edition changed on purpose)"})
+def freeze(c, sources=SOURCES, edition=None, force=False):
+    """Lock what a published edition prints (sources/locks/ID.json): any later change to it is a check error."""
+    from pipeline.freeze import freeze_command
+
+    with user_errors():
+        code = freeze_command(Path(sources), edition, force=force)
+    if code:
+        raise Exit(code=code)
+
+
 @task(help={"sources": "folder with the source files (default: sources)",
             "out": "where to write the workbook (default: output/workbook/toolkit.xlsx)",
             "force": "replace an existing workbook outside output/ (it may hold edits)"})

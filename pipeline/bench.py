@@ -119,12 +119,13 @@ def _in_process_figures(runs: int) -> dict:
         "handouts_in_process_s": "pipeline.render.handouts:bench_handouts",
         "roadmaps_1000_in_process_s": "pipeline.render.roadmaps:bench_roadmaps",
         "docxtpl_bare_loop_docs_per_s": "pipeline.render.roadmaps:bench_docxtpl_floor",
+        "changes_2500_examples": "pipeline.render.changes:bench_changes",  # invoke changes, 2 editions
     }
     for name, entry in probes.items():
         module, function = entry.split(":")
         code = f"import json; from {module} import {function} as f; print(json.dumps(f()))"
         values = []
-        for _ in range(1 if name.startswith(("roadmaps", "docxtpl")) else runs):
+        for _ in range(1 if name.startswith(("roadmaps", "docxtpl", "changes")) else runs):
             try:
                 _, stdout = timed([sys.executable, "-c", code])
                 values.append(json.loads(stdout.strip().splitlines()[-1]))

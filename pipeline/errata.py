@@ -265,9 +265,10 @@ def _copy(tk: Toolkit) -> Toolkit:
     return fresh
 
 
-def apply_edition(tk: Toolkit, sources: Path, editions: Editions, edition: Edition) -> Toolkit:
+def apply_edition(tk: Toolkit, sources: Path, editions: Editions, edition: Edition, workbook=None) -> Toolkit:
     """The last step of loading: stamp the edition on the toolkit and its document, apply its errata."""
     tk.edition = edition.id
+    tk.loaded_from = (str(sources), str(workbook) if workbook else "")
     if len(editions.items) > 1 or (Path(sources) / "editions.yaml").exists():
         tk.document = replace(tk.document, edition_id=edition.id, edition_date=edition.date,
                               edition_title=edition.title)

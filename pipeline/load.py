@@ -376,4 +376,4 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
         event=load_event(read_yaml(sources / "event.yaml")),
     )
     toolkit.source_files = sorted({tab.origin.file for tab in t.values()})
-    return apply_edition(toolkit, sources, editions, chosen)
+    return apply_edition(toolkit, sources, editions, chosen, workbook)

@@ -287,6 +287,7 @@ class Toolkit:
     errata: list = field(default_factory=list)  # errata.Applied, in the order applied
     stale_errata: list = field(default_factory=list)  # (errata.Erratum, why): reported by the check
     final: bool = False  # a final edition: nothing unverified may be printed, nothing is marked
+    loaded_from: tuple = ()  # (sources folder, workbook or ""): to load the previous edition for the annex
 
     # -- lookups -------------------------------------------------------------------------------
     @cached_property

@@ -414,6 +414,11 @@ def test_new_error_fails_and_rendering_refuses(sources, tmp_path):
     assert not (tmp_path / "paper" / "toolkit.pdf").exists()
 
 
+def test_editions_frozen_rule_is_tested_in_test_freeze():
+    """"editions.frozen" compares a published edition with its lock: tests/test_freeze.py edits rows."""
+    assert "editions.frozen" in all_rules()
+
+
 def test_stale_erratum_exits_1_with_its_file_and_line(sources, tmp_path):
     """Someone rewords a row an accepted erratum corrects: the erratum no longer says what was printed."""
     edit(sources / "text" / "17-operationalising.md", "highighted", "singled out")

@@ -441,7 +441,7 @@ def test_targets_declare_what_they_write(shipped):
     outputs = [o for t in targets for o in t.outputs]
     assert "paper/toolkit.pdf" in outputs and "paper/index.html" in outputs and "paper/paper.css" in outputs
     assert len(outputs) == len(set(outputs))
-    assert all(t.templates == ("paper", "fonts") for t in targets)
+    assert all(t.templates == paper.TEMPLATE_DEPS for t in targets)
 
 
 def test_rotated_labels_fit_their_boxes():

@@ -31,7 +31,7 @@ def test_every_task_is_listed_and_documented():
     run = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=PROJECT, capture_output=True, text=True)
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     tasks = [line.split()[0] for line in run.stdout.splitlines()[1:] if line.startswith("  ") and line[2] != " "]
-    expected = {"accept", "bench", "build", "check", "clean", "fix", "handouts", "harvest", "paper", "roadmap", "roadmaps",
+    expected = {"accept", "bench", "build", "changes", "check", "clean", "fix", "freeze", "handouts", "harvest", "paper", "roadmap", "roadmaps",
                 "site", "synth", "test", "watch", "workbook"}
     assert set(tasks) == expected
     assert [t for t in tasks if f"`invoke {t}" not in readme] == []

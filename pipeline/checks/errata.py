@@ -17,3 +17,13 @@ def stale(toolkit: Toolkit):
         yield finding(erratum.subject, f"the erratum for {erratum.subject} ({erratum.status}, edition "
                       f"{erratum.edition}) no longer matches: {why}", [erratum.origin],
                       "correct 'printed' to what the source now says, or remove the erratum")
+
+
+@rule("editions.frozen", ERROR, "a published edition with a lock (invoke freeze) prints exactly what it locked")
+def frozen(toolkit: Toolkit):
+    from ..freeze import frozen_findings
+
+    for subject, message, origins in frozen_findings(toolkit):
+        yield finding(subject, f"{message} — add an erratum or a new edition", origins,
+                      "a published edition is never edited: put the correction in errata.yaml for a later "
+                      "edition, or give the row since/withdrawn")

@@ -24,7 +24,7 @@ from ..targets import Target
 from .common import event_dates, font_face_css, jinja_env, render_pdf
 
 BUILDER = "paper"
-TEMPLATE_DEPS = ("paper", "fonts")
+TEMPLATE_DEPS = ("paper", "fonts", "changes")  # changes/: the annex of a later edition
 PDF_OUT = "paper/toolkit.pdf"
 HTML_OUT = "paper/index.html"
 CSS_OUT = "paper/paper.css"
@@ -49,15 +49,19 @@ def _deps(tk: Toolkit) -> dict:
 
 
 def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    from ..changes import since_previous
+
     deps = _deps(toolkit)
-    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS),
-            Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS)]
+    annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
+    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex),
+            Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)]
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
+    annex = target.params.get("annex")
     if target.name == "pdf":
-        return {PDF_OUT: render_paper_pdf(toolkit)}
-    return {HTML_OUT: paper_html(toolkit, pdf=False).encode("utf-8"),
+        return {PDF_OUT: render_paper_pdf(toolkit, paper_html(toolkit, pdf=True, annex=annex))}
+    return {HTML_OUT: paper_html(toolkit, pdf=False, annex=annex).encode("utf-8"),
             CSS_OUT: web_css().encode("utf-8"),
             **{out: (FONTS / name).read_bytes() for out, name in zip(FONT_OUTS, FONT_FILES)}}
 
@@ -144,8 +148,11 @@ def example_groups(examples) -> list[list]:
     return lines
 
 
-def paper_html(tk: Toolkit, *, pdf: bool) -> str:
-    """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise)."""
+def paper_html(tk: Toolkit, *, pdf: bool, annex=None) -> str:
+    """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise).
+
+    `annex`: the changes since the previous edition (pipeline/changes.py), printed as the last section.
+    """
     from ..provenance import Marks
     from .figures import render_svg
     from .prose import Notes, render_body
@@ -204,7 +211,16 @@ def paper_html(tk: Toolkit, *, pdf: bool) -> str:
         sections=sections, figures=placed_figures, tables=placed_tables, taxonomy=tx,
         css=Markup(font_face_css() + "\n" + paper_css()) if pdf else None,
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes)
+        table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes,
+        annex=_annex(annex))
+
+
+def _annex(changes) -> Markup:
+    if not changes:
+        return Markup("")
+    from .changes import annex_html
+
+    return annex_html(changes)
 
 
 def render_paper_pdf(tk: Toolkit, html: str | None = None) -> bytes:
