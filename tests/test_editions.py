@@ -149,7 +149,8 @@ def test_the_2021_paper_still_prints_its_slips(outputs, first):
     printed = [f["text"] for k, f in locked.items() if k.startswith(("action:", "table5-action:"))]
     printed += [f"{f['label']} {f['name']}" for k, f in locked.items() if k.startswith("citation:") and "@table5" not in k]
     printed += [f["name"] for k, f in locked.items() if k.startswith("citation:")]
-    printed += [f["title"] for k, f in locked.items() if k.startswith(("recommendation:", "section:")) and "title" in f]
+    # (recommendation titles are set sideways, and reconstructed ones carry editorial marks: test_paper reads them)
+    printed += [f["title"] for k, f in locked.items() if k.startswith("section:") and f.get("title")]
     missing = [t for t in printed if re.sub(r"[\s-]+", "", t) not in squashed]
     assert missing == []
 
