@@ -20,4 +20,12 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# npm packages read as data (package.json, exact versions in package-lock.json): world-atlas, the country
+# shapes of the web tool's map; axe-core, the accessibility engine the site tests run in Chromium.
+if ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+npm ci --no-audit --no-fund --silent
 echo "ready: activate with '. .venv/bin/activate', or run '.venv/bin/invoke --list'"

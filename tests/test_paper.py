@@ -359,8 +359,9 @@ def test_html_assets_are_relative_and_shipped(built, soup):
         assert (built / "paper" / url).is_file(), url
 
 
-def test_html_reads_on_a_phone(built):
-    """In Chromium at 375 px wide, the page does not scroll sideways; wide tables scroll in their box."""
+def test_html_reads_on_a_phone(built, shipped):
+    """In Chromium at 375 px: no sideways scrolling; Tables 2-5 as stacked cards per challenge (or
+    recommendation) with each cell labelled by its function; no figure text under 12 px."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -371,12 +372,25 @@ def test_html_reads_on_a_phone(built):
             page_width = page.evaluate("document.documentElement.scrollWidth")
             wraps = page.evaluate("Array.from(document.querySelectorAll('.table-wrap'))"
                                   ".map(w => [w.scrollWidth > w.clientWidth, getComputedStyle(w).overflowX])")
+            matrices = page.evaluate("""Array.from(document.querySelectorAll('table.matrix')).map(t => ({
+                scrolls: t.parentElement.scrollWidth > t.parentElement.clientWidth,
+                rows: Array.from(t.querySelectorAll('tbody tr:not(.area-row)')).map(r => getComputedStyle(r).display),
+                labels: Array.from(t.querySelectorAll('tbody td')).map(td => getComputedStyle(td, '::before').content),
+                cellWidth: Math.min(...Array.from(t.querySelectorAll('tbody td')).map(td => td.getBoundingClientRect().width))}))""")
+            figure_px = page.evaluate("""Array.from(document.querySelectorAll('svg.figure-drawing text'))
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)""")
             font = page.evaluate("document.fonts.check('12px \"Open Sans\"')")
         finally:
             browser.close()
     assert page_width <= 375
-    assert any(scrolls for scrolls, _ in wraps)
     assert all(overflow == "auto" for _, overflow in wraps)
+    assert len(matrices) == 4  # Tables 2-5
+    functions = {f'"{f.label}"' for f in shipped.taxonomy.functions}
+    for table in matrices:
+        assert not table["scrolls"] and set(table["rows"]) == {"block"}
+        assert set(table["labels"]) == functions
+        assert table["cellWidth"] > 300  # a cell takes the card's width, not a third of it
+    assert figure_px and min(figure_px) >= 12 - 0.01
     assert font
 
 
@@ -459,3 +473,26 @@ def test_rotated_labels_fit_their_boxes():
         assert all(text_width(line, LABEL_PT, LABEL_WEIGHT) <= label.height - LABEL_PAD_PT for line in lines)
         assert label.lines * LABEL_PT * 1.2 <= label.width
         assert label.height <= 140
+
+
+def test_paper_passes_pdfua_with_scoped_table_headers(pdf_path):
+    """pdfua finds no error or warning; every table header cell says what it heads (pdftags.py)."""
+    import pikepdf
+
+    from tests.pdfua_check import pdfua_problems
+
+    assert not pdfua_problems(pdf_path)
+    scopes = {}
+    with pikepdf.open(pdf_path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if node.get("/S") == "/TH":
+                attrs = node.get("/A")
+                attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs]
+                scope = next(str(a["/Scope"]) for a in attrs if isinstance(a, pikepdf.Dictionary) and "/Scope" in a)
+                scopes[scope] = scopes.get(scope, 0) + 1
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+    assert scopes.get("/Column") and scopes.get("/Row")  # column headers and the challenge row labels

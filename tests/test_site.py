@@ -201,7 +201,7 @@ def test_url_keeps_the_filter_state(built, watched, browser):
     assert not fresh.errors
     fresh.close()
     page.click("#reset")
-    page.wait_for_function("() => !location.hash")
+    page.wait_for_function("() => !location.search")
     assert len(visible_cells(page)) == 36
 
 
@@ -235,7 +235,8 @@ def test_example_page_lists_its_cells_and_recommendations(built, watched, shippe
     recs = page.eval_on_selector_all("[data-recommendation]", "els => els.map(e => e.dataset.recommendation)")
     assert recs == [c.recommendation for c in shipped.table5_of_example(example.id)] == ["r1"]
     page.click("text=See this cell in the matrix >> nth=0")
-    page.wait_for_url("**/index.html#priority=green&challenge=value-chains&function=intelligence")
+    page.wait_for_url("**/index.html?priority=green&challenge=value-chains&function=intelligence"
+                      "#cell-green-value-chains-intelligence")
     assert visible_cells(page) == [("green", "value-chains", "intelligence")]
     assert not watched.errors
 
@@ -311,8 +312,8 @@ def test_a_link_that_is_not_a_web_address_is_not_a_link(sources):
 # -- static checks of every page ------------------------------------------------------------------
 def test_pages_have_lang_title_labels_and_relative_links(built, shipped):
     pages = sorted(built.rglob("*.html"))
-    # home, recommendations, all examples A-Z, one page per cell, one per example
-    assert len(pages) == 3 + 36 + len(shipped.examples)
+    # home, recommendations, countries, all examples A-Z, one page per cell, one per example
+    assert len(pages) == 4 + 36 + len(shipped.examples)
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         assert soup.html["lang"] == shipped.document.language, path
@@ -393,8 +394,8 @@ def test_editing_one_example_rebuilds_only_pages_showing_it(shipped, sources):
     after = {t.id: fingerprint(t, "v") for t in site.targets(load(sources), {})}
     changed = sorted(k for k in before if before[k] != after[k])
     cells = sorted(f"site:cell-{'-'.join(c.cell)}" for c in shipped.cells_of_example("innovation-clusters-saxony"))
-    assert changed == sorted([*cells, "site:example-innovation-clusters-saxony", "site:examples", "site:index",
-                              "site:recommendations", "site:search-data"])
+    assert changed == sorted([*cells, "site:countries", "site:example-innovation-clusters-saxony", "site:examples",
+                              "site:index", "site:recommendations", "site:search-data"])
 
 
 def test_unsafe_example_id_is_a_source_error(sources):

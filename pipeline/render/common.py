@@ -65,10 +65,14 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
 
 
 def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: tuple[Path, ...] = (),
-               variant: str | None = "pdf/ua-1", forms: bool = False) -> bytes:
+               variant: str | None = "pdf/ua-1", forms: bool = False,
+               figure_alts: tuple[str, ...] | None = None) -> bytes:
     """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets.
 
-    `forms`: <input>, <textarea> become fillable PDF form fields (the feedback form)."""
+    `forms`: <input>, <textarea> become fillable PDF form fields (the feedback form).
+    A PDF/UA variant gets the tags WeasyPrint leaves out (pdftags.py): /Scope on table headers and
+    `figure_alts`, one per figure in reading order, as their /Alt.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -80,9 +84,14 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
         options = {"pdf_variant": variant} if variant else {}
         if forms:
             options["pdf_forms"] = True
-        return document.write_pdf(**options, uncompressed_pdf=False)
+        pdf = document.write_pdf(**options, uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
+    if variant and variant.startswith("pdf/ua"):
+        from .pdftags import complete_tags
+
+        pdf = complete_tags(pdf, figure_alts, source=source)
+    return pdf
 
 
 def event_dates(start, end, days_dash: str = "–") -> str:

@@ -6,7 +6,8 @@ One target per PDF, all under `handouts/` and named with the paper size, so A4 a
     recommendations-<paper>.pdf the 15 recommendations with their actions and examples (Table 5), <= 2 pages
     feedback-form-<paper>.pdf   the questions for feedback with ruled space and a respondent-type box
     example-cards-<paper>.pdf   one card per example any table cites, 4 per page, crop marks, vector QR code
-    four-phases-<paper>.pdf     the four phases of the toolkit on one page (pocket guide)
+    four-phases-<paper>.pdf     the pocket guide: the four phases on an A5 page (A4 folded once; half Letter),
+                                front and back at most
 
 Print rules that hold for every page: nothing in the outer 10 mm (page margins and card geometry keep
 clear of it), no text under MIN_FONT_PT, meaning never in colour alone (labels and rules carry it), fonts
@@ -29,6 +30,8 @@ from ..targets import Target
 from ..urlsafety import web_link
 from .common import asset_fetcher, event_dates, font_face_css, jinja_env, render_pdf
 from .overflow import cell_page, first_examples, recommendation_page
+from .printed import label_once, printed_url
+from .site_data import LINK_RULES, example_notices
 
 BUILDER = "handouts"
 TEMPLATE_FOLDER = "handouts"
@@ -42,13 +45,19 @@ FEEDBACK_FIRST_PAGE = 2  # questions under the respondent box; later pages take 
 FEEDBACK_PER_PAGE = 3
 # top, right, bottom, left: 3 mm clear of the printer's band; the bottom margin holds the source footer
 PAGE_MARGINS_MM = (13.0, 13.0, 18.0, 13.0)
-QR_SIZE_MM = 28.0  # with the quiet zone; a 179-character link still gets modules of 0.43 mm
+FOLDED_MARGINS_MM = (12.0, 12.0, 24.0, 12.0)
+QR_SIZE_MM = 28.0  # with the quiet zone; a denser code is printed larger (QR_MIN_MODULE_MM)
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 # Crowded handouts (hundreds of examples): every cell shows the same number of examples, the most that
 # fit at CROWDED_PT, then "and N more" with a QR code to the cell's page of the web tool (overflow.py).
 CROWDED_PT = 8.0
 FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
 MORE_QR_MM = 14.0  # a cell address of ~80 characters: modules of 0.34 mm, read by a phone at 15 cm
+# A module of at least 0.6 mm is ~2.4 pixels at 100 dpi (a phone camera at arm's length, a cheap scan):
+# error correction M (15 %, survives a fold or a smudge) unless that makes modules smaller, then L;
+# a code that is too dense even at L is printed larger rather than finer.
+QR_MIN_MODULE_MM = 0.6
+QR_ERROR_LEVELS = ("m", "l")
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class Paper:
 
 
 PAPERS = {"a4": Paper("a4", "A4", 210.0, 297.0), "letter": Paper("letter", "Letter", 215.9, 279.4)}
+FOLDED_NAMES = {"a4": "A5", "letter": "half Letter"}
 DEFAULT_PAPER = "a4"
 
 
@@ -80,6 +90,7 @@ class Kind:
     title: str
     fitted: bool = False
     crowded: bool = False  # may show the first examples of each cell and "and N more" (overflow.py)
+    folded: bool = False  # the paper folded once: A4 -> A5, Letter -> half Letter (portrait)
 
 
 KINDS = {
@@ -88,7 +99,7 @@ KINDS = {
                             fitted=True, crowded=True),
     "feedback-form": Kind("feedback.html.j2", False, None, "Feedback form"),
     "example-cards": Kind("cards.html.j2", False, None, "Example cards"),
-    "four-phases": Kind("phases.html.j2", True, 1, "The four phases of the toolkit"),
+    "four-phases": Kind("phases.html.j2", False, 2, "The four phases of the toolkit", folded=True),
 }
 
 
@@ -127,14 +138,18 @@ def event_header(toolkit: Toolkit) -> dict:
 def _common(toolkit: Toolkit, kind: str, paper: Paper) -> dict:
     doc = toolkit.document
     width, height = paper.size(KINDS[kind].landscape)
+    name, margins = paper.name, PAGE_MARGINS_MM
+    if KINDS[kind].folded:  # narrower: the source footer wraps to three lines, so a deeper bottom margin
+        width, height, name = round(paper.height_mm / 2, 1), paper.width_mm, FOLDED_NAMES[paper.key]
+        margins = FOLDED_MARGINS_MM
     return {
         "kind": kind,
         "handout_title": KINDS[kind].title,
-        "paper": {"key": paper.key, "name": paper.name, "width_mm": width, "height_mm": height,
-                  "landscape": KINDS[kind].landscape, "margins_mm": PAGE_MARGINS_MM,
+        "paper": {"key": paper.key, "name": name, "width_mm": width, "height_mm": height,
+                  "landscape": KINDS[kind].landscape, "margins_mm": margins,
                   # the body box of a page (the running footer sits in the bottom margin)
-                  "content_width_mm": width - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3],
-                  "content_height_mm": height - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]},
+                  "content_width_mm": width - margins[1] - margins[3],
+                  "content_height_mm": height - margins[0] - margins[2]},
         "event": event_header(toolkit),
         "web_address": toolkit.event.web_address,
         "document": {"title": doc.title, "series": doc.series, "language": doc.language,
@@ -153,7 +168,16 @@ def priority_context(toolkit: Toolkit, priority: str, paper: Paper) -> dict:
         "functions": list(tx.functions),
         "rows": [{"challenge": c, "cells": [toolkit.cell(priority, c.id, f.id) for f in tx.functions]}
                  for c in tx.challenges],
+        "web_view": web_view(toolkit, priority, term.label),
     }
+
+
+def web_view(toolkit: Toolkit, priority: str, label: str) -> dict | None:
+    """The web tool's view filtered to one priority, when `sources/event.yaml` gives the site's address."""
+    site = toolkit.event.web_address
+    if not site:
+        return None
+    return {"title": f"{label} on the web tool", "url": f"{site.rstrip('/')}/index.html?priority={priority}"}
 
 
 def recommendations_context(toolkit: Toolkit, paper: Paper) -> dict:
@@ -233,6 +257,7 @@ def _card_records(toolkit: Toolkit) -> list[dict]:
         order += [e.example_id for e in cell.examples]
     order += [c.example for c in toolkit.table5_examples]
     recs = {r.id: r for r in toolkit.recommendations}
+    notices = example_notices(toolkit, LINK_RULES)  # acknowledged slips in the link the card prints
     cards = []
     for example_id in dict.fromkeys(order):
         record = toolkit.example_by_id.get(example_id)
@@ -255,7 +280,8 @@ def _card_records(toolkit: Toolkit) -> list[dict]:
                 function = tx.term("functions", c.function)
                 if function not in group["functions"]:
                     group["functions"].append(function)
-        cards.append({"example": record, "cells": list(cells.values()), "table5": list(table5.values())})
+        cards.append({"example": record, "cells": list(cells.values()), "table5": list(table5.values()),
+                      "qr": qr_target(toolkit, record), "notices": notices.get(example_id, [])})
     return cards
 
 
@@ -291,6 +317,20 @@ class CardSheet:
 
 CARDS_PER_PAGE = 4
 CARD_SHEET = CardSheet()
+
+
+def qr_target(toolkit: Toolkit, example) -> str:
+    """What an example's QR code opens: its page on the web tool when `sources/event.yaml` gives the site's
+    public address (`web_address`), else the example's own link ("" if it has no web address)."""
+    site = toolkit.event.web_address
+    if site:
+        return f"{site.rstrip('/')}/examples/{example.id}.html"
+    return example.link if web_link(example.link) else ""
+
+
+def qr_alt(name: str, target: str) -> str:
+    """The QR code's alternative text in the PDF: what it is for, and the address it opens."""
+    return f"QR code for {name}: {printed_url(target)}" if name else f"QR code: {printed_url(target)}"
 
 
 # Past one part's worth, the cards are built as parts of PART_CARDS cards (16 pages): separate targets, so
@@ -432,13 +472,28 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
 
 
 # -- rendering --------------------------------------------------------------------------------------
-def qr_svg(link: str, size_mm: float = QR_SIZE_MM) -> Markup:
-    """The link as an inline vector QR code of a fixed printed size (quiet zone included)."""
-    if not web_link(link):  # a QR code only ever leads to a web address
-        return Markup("")
+def qr_code(link: str):
+    """The segno code for a link with the error level chosen for print (see QR_MIN_MODULE_MM)."""
     import segno
 
-    code = segno.make(link, error="m", micro=False)
+    for level in QR_ERROR_LEVELS:
+        code = segno.make(link, error=level, micro=False, boost_error=False)
+        if code.symbol_size(border=QR_QUIET_MODULES)[0] * QR_MIN_MODULE_MM <= QR_SIZE_MM:
+            return code
+    return code
+
+
+def qr_size_mm(code) -> float:
+    return max(QR_SIZE_MM, code.symbol_size(border=QR_QUIET_MODULES)[0] * QR_MIN_MODULE_MM)
+
+
+def qr_svg(link: str, size_mm: float | None = None, name: str = "") -> Markup:
+    """The link as an inline vector QR code, QR_SIZE_MM wide unless its modules would be too fine (or the
+    caller's `size_mm`); `name`, what it is for, goes into the PDF's alternative text (see _html)."""
+    if not web_link(link):  # a QR code only ever leads to a web address
+        return Markup("")
+    code = qr_code(link)
+    size_mm = size_mm or qr_size_mm(code)
     modules = code.symbol_size(border=QR_QUIET_MODULES)[0]
     # segno writes only path data and numbers here (no text of ours), so the markup is safe to inline
     return Markup(code.svg_inline(scale=size_mm / modules, border=QR_QUIET_MODULES, unit="mm",
@@ -446,17 +501,32 @@ def qr_svg(link: str, size_mm: float = QR_SIZE_MM) -> Markup:
 
 
 def _environment():
-    return jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, font_faces=Markup(font_face_css()),
-                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
-                     recommendation_page=recommendation_page, more_qr_mm=MORE_QR_MM)
+    env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
+                    qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
+                    min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
+                    recommendation_page=recommendation_page, more_qr_mm=MORE_QR_MM)
+    env.filters.update(label_once=label_once, printed_url=printed_url)
+    return env
 
 
-def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None) -> str:
-    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all)."""
+def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None,
+          alts: list[str] | None = None) -> str:
+    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all).
+
+    `alts` collects the alternative text of every QR code drawn, in drawing order (= the PDF's reading
+    order), for pdftags.py to put on the /Figure elements WeasyPrint leaves without one.
+    """
     def shown(examples):
         return first_examples(None, examples, limit)
 
-    return _environment().get_template(kind.template).render(**context, font_pt=font_pt, shown=shown)
+    def recorded_qr(link: str, size_mm: float | None = None, name: str = "") -> Markup:
+        svg = qr_svg(link, size_mm, name)
+        if svg and alts is not None:
+            alts.append(qr_alt(name, link))
+        return svg
+
+    return _environment().get_template(kind.template).render(**context, font_pt=font_pt, shown=shown,
+                                                              qr_svg=recorded_qr)
 
 
 def example_lists(context: dict) -> list[tuple]:
@@ -546,8 +616,10 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
 def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
     source = f"handout '{name}'"
     font_pt, limit = fit_layout(kind, context, name)
-    return render_pdf(_html(kind, context, font_pt, limit), TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
-                      forms=context["kind"] == "feedback-form")
+    alts: list[str] = []  # one per QR code, in the order the template draws them: the PDF's reading order
+    html = _html(kind, context, font_pt, limit, alts=alts)
+    return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
+                      forms=context["kind"] == "feedback-form", figure_alts=tuple(alts))
 
 
 # -- benchmark probe (pipeline/bench.py) -----------------------------------------------------------

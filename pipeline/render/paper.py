@@ -22,6 +22,7 @@ from ..model import Toolkit
 from ..paths import FONTS, TEMPLATES
 from ..targets import Target
 from .common import event_dates, font_face_css, jinja_env, render_pdf
+from .phone import readable_width
 
 BUILDER = "paper"
 TEMPLATE_DEPS = ("paper", "fonts", "changes")  # changes/: the annex of a later edition
@@ -158,7 +159,8 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None) -> str:
     from .prose import Notes, render_body
 
     marks = Marks.of(tk)
-    env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups)
+    env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups,
+                    readable_width=readable_width)
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy

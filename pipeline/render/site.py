@@ -37,6 +37,7 @@ from ..targets import Target
 from .common import jinja_env
 from .overflow import cell_page, first_examples
 from .propose import contribution_note, propose_context
+from .site_data import countries, country_aliases, example_notices, example_reach, printed_url
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"
@@ -73,6 +74,7 @@ def _example_page(toolkit: Toolkit, example_id: str) -> str:
 
 def _printed(toolkit: Toolkit, printed) -> dict:
     return {"label": printed.label, "name": printed.name, "country": printed.country, "link": printed.link,
+            "shown_link": printed_url(printed.link), "aliases": list(country_aliases(printed.country)),
             "page": _example_page(toolkit, printed.example_id)}
 
 
@@ -81,8 +83,12 @@ def _rec(rec, areas: dict) -> dict:
 
 
 def downloads(toolkit: Toolkit) -> dict:
-    """The files `publish_downloads` copies into site/downloads/, as the pages link them."""
-    from .handouts import KINDS, PAPERS, output_name
+    """The files `publish_downloads` copies into site/downloads/, as the pages link them.
+
+    Only the paper size `invoke build` makes (A4): a Letter link would point at a file that a plain build
+    never writes (`invoke handouts --paper letter` makes that set for printing locally).
+    """
+    from .handouts import DEFAULT_PAPER, KINDS, PAPERS, output_name
 
     tx = toolkit.taxonomy
     names = [(f"priority-{p.id}", f"{KINDS['priority'].title}: {p.label}") for p in tx.priorities]
@@ -91,7 +97,7 @@ def downloads(toolkit: Toolkit) -> dict:
     return {
         "paper": "downloads/toolkit.pdf",
         "handouts": [{"title": title, "files": [{"paper": paper.name, "href": "downloads/" + output_name(name, paper)}
-                                                for paper in PAPERS.values()]}
+                                                for paper in (PAPERS[DEFAULT_PAPER],)]}
                      for name, title in names],
         "roadmap_pattern": "downloads/roadmaps/{priority}-{challenge}.docx",
     }
@@ -108,8 +114,10 @@ def index_context(toolkit: Toolkit) -> dict:
             cells = []
             for f in tx.functions:
                 cell = toolkit.cell(p.id, c.id, f.id)
+                recs = toolkit.recommendations_for_actions({a.id for a in cell.actions})
                 cells.append({
                     "function": _term(f),
+                    "recommendations": [r.id for r in recs],
                     "actions": [{"id": a.id, "text": a.text,
                                  "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
                                 for a in cell.actions],
@@ -133,6 +141,8 @@ def index_context(toolkit: Toolkit) -> dict:
         "cell_count": len(tx.priorities) * len(tx.challenges) * len(tx.functions),
         "examples": examples[:RESULTS_LIMIT],
         "example_count": len(examples),
+        "recommendations": [_rec(r, areas) for r in toolkit.recommendations],
+        "table5_only": sum(e["table5_only"] for e in examples),
         "downloads": downloads(toolkit),
         "propose": propose_context(toolkit, "index.html"),
     }
@@ -144,12 +154,16 @@ def _shown(toolkit: Toolkit, examples, limit: int | None) -> dict:
 
 
 def examples_list(toolkit: Toolkit) -> list[dict]:
-    """Every example A-Z with the cells that cite it (what the lists and the search data show)."""
-    cells_of: dict[str, set] = {}
-    for c in toolkit.cell_examples:
-        cells_of.setdefault(c.example, set()).add("/".join(c.cell))
+    """Every example A-Z with where the filters reach it (what the lists and the search data show).
+
+    `cells`: the cells of Tables 2-4 citing it; `table5`: its Table 5 (area, function) pairs;
+    `recommendations`: the recommendations citing it (site_data.example_reach); `aliases`: other names
+    and codes of its country, for search; `notice`: the editors acknowledged a slip in what was printed.
+    """
+    notices = example_notices(toolkit)
     return [{"id": e.id, "name": e.name, "country": e.country, "page": _example_page(toolkit, e.id),
-             "cells": sorted(cells_of.get(e.id, ()))}
+             "aliases": list(country_aliases(e.country)), "link": e.link, "shown_link": printed_url(e.link),
+             "notice": bool(notices.get(e.id)), **example_reach(toolkit, e.id)}
             for e in sorted(toolkit.examples, key=lambda e: e.name.casefold())]
 
 
@@ -173,10 +187,12 @@ def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str)
 
 
 def search_data(toolkit: Toolkit) -> bytes:
-    """assets/search-data.js: every example as [id, name, country, cells] for search and filters."""
+    """assets/search-data.js: every example as [id, name, country, cells, table5, recommendations,
+    country aliases] for search and filters."""
     import json
 
-    rows = [[e["id"], e["name"], e["country"], e["cells"]] for e in examples_list(toolkit)]
+    rows = [[e["id"], e["name"], e["country"], e["cells"], e["table5"], e["recommendations"], e["aliases"]]
+            for e in examples_list(toolkit)]
     payload = json.dumps({"examples": rows}, ensure_ascii=False, separators=(",", ":"))
     # JSON is a JavaScript expression; "</" cannot end a script that is loaded by src, but stay safe anyway
     return ("window.CPT_SEARCH_DATA=" + payload.replace("</", "<\\/") + ";\n").encode("utf-8")
@@ -214,8 +230,9 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
             "table_number": toolkit.table_numbers.get(c.priority),
             "actions": [a.text for a in cell.actions],
             "printed_as": printed.name if printed.name != example.name else "",
-            "matrix": "index.html#" + "&".join(f"{k}={v}" for k, v in
-                                               zip(("priority", "challenge", "function"), c.cell)),
+            "matrix": "index.html?" + "&".join(f"{k}={v}" for k, v in
+                                               zip(("priority", "challenge", "function"), c.cell))
+                      + "#cell-" + "-".join(c.cell),
         })
     recs = {r.id: r for r in toolkit.recommendations}
     table5, seen = [], set()
@@ -228,13 +245,23 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
         table5.append({"recommendation": _rec(recs[c.recommendation], areas), "function": _term(t5.function),
                        "actions": list(t5.actions)})
     return {"site": _site(toolkit),
-            "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link},
+            "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link,
+                        "shown_link": printed_url(example.link), "aliases": list(country_aliases(example.country))},
+            "notices": example_notices(toolkit).get(example_id, []),
             "cells": cells, "table5": table5,
             "table5_number": toolkit.table_numbers.get("recommendations"),
             "provenance": contribution_note(toolkit, example),
             "propose": propose_context(toolkit, f"examples/{example_id}.html",
                                        next((c.cell for c in toolkit.cells_of_example(example_id)), None),
                                        example.name)}
+
+
+def countries_context(toolkit: Toolkit) -> dict:
+    from .site_map import europe_map
+
+    listed = countries(toolkit)
+    return {"site": _site(toolkit), "countries": listed, "count": len(toolkit.examples),
+            "map": europe_map({c["code"]: c for c in listed if c["code"]})}
 
 
 # -- builder interface (pipeline/targets.py) ------------------------------------------------------
@@ -255,6 +282,8 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
                templates=(*PAGE_TEMPLATES, "site/index.html.j2", PROPOSE_TEMPLATE), params={"page": "index"}),
         Target(BUILDER, "recommendations", ("site/recommendations.html",), deps=recommendations_context(toolkit),
                templates=(*PAGE_TEMPLATES, "site/recommendations.html.j2"), params={"page": "recommendations"}),
+        Target(BUILDER, "countries", ("site/countries.html",), deps=countries_context(toolkit),
+               templates=(*PAGE_TEMPLATES, "site/countries.html.j2"), params={"page": "countries"}),
     ]
     out.append(Target(BUILDER, "examples", ("site/examples.html",), deps=all_examples_context(toolkit),
                       templates=(*PAGE_TEMPLATES, "site/examples.html.j2"), params={"page": "examples"}))
@@ -290,6 +319,8 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
         return {target.outputs[0]: search_data(toolkit)}
     elif page == "cell":
         html = render("cell.html.j2", cell_context(toolkit, *target.params["cell"]), root="../")
+    elif page == "countries":
+        html = render("countries.html.j2", countries_context(toolkit), root="")
     elif page == "example":
         html = render("example.html.j2", example_context(toolkit, target.params["example"]), root="../")
     else:

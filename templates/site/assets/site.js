@@ -1,7 +1,10 @@
 /* The web toolkit's only script: filters the matrix and the example list that the page already holds.
- * It never builds markup from data (elements with textContent and attributes only) and keeps the
- * filter state in the URL hash (#priority=green&q=...) so a filtered view is a shareable link.
- * A query string (?priority=green, what the form submits without JavaScript) is read too.
+ * It never builds markup from data (elements with textContent and attributes only).
+ *
+ * The filter state lives in the URL's query (?priority=green&q=...), on every page: each link to another
+ * page of the site carries it, so a filtered view survives "Examples", an example page and the way back,
+ * and a bookmark or a shared link opens the same view. The hash stays free for anchors (#examples).
+ * Older links with the state in the hash (#priority=green) still work.
  * The page holds only the first examples of each cell and of the list (it stays light at thousands):
  * the first time the filters are used, assets/search-data.js (every example's id, name, country and
  * cells) is loaded with a <script> element (fetch() of a local file fails from file://), and from then
@@ -10,32 +13,74 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  var FIELDS = ["q", "priority", "challenge", "function", "country"];
+  var FIELDS = ["q", "priority", "challenge", "function", "country", "recommendation"];
+  // Letters that Unicode does not decompose into a base letter and an accent: strokes and ligatures.
+  var LETTERS = { "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ı": "i",
+                  "ħ": "h", "ŀ": "l", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ſ": "s", "ƀ": "b", "ɨ": "i", "ƶ": "z",
+                  "ɍ": "r", "ʉ": "u", "ǥ": "g", "ꝉ": "l" };
+  var LETTER_RE = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
 
-  // Case- and accent-insensitive: "Écosystème" and "ecosysteme" are the same word to a searcher.
+  // What a searcher means: case, accents, strokes and ligatures (Ł, Ø, Đ, ß, æ), every kind of dash and
+  // apostrophe ignored, so "Lodz" finds "Łódź" and "e-commerce" finds "e–commerce".
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(LETTER_RE, function (c) { return LETTERS[c]; })
+      .replace(/[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]/g, "-").replace(/\u00ad/g, "")
+      .replace(/[\u2018\u2019\u201b\u02bc\u2032`]/g, "'")
+      .replace(/\s+/g, " ").trim();
+  }
+
+  // The query string of a state: only the fields that are set, in a fixed order.
+  function queryOf(state) {
+    var params = new URLSearchParams();
+    FIELDS.forEach(function (name) { if (state[name]) { params.set(name, state[name]); } });
+    return params.toString();
+  }
+
+  function stateFromUrl() {
+    var raw = location.search.slice(1);
+    if (location.hash.indexOf("=") >= 0) { raw = location.hash.slice(1); }  // an older link: #priority=green
+    var params = new URLSearchParams(raw);
+    var state = {};
+    FIELDS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
+    return state;
+  }
+
+  // Every link to another page of the site carries the state; links that set their own filters
+  // (?country=...), anchors on the same page, downloads and outside addresses are left as they are.
+  function carry(query) {
+    all(document, "a[href]").forEach(function (a) {
+      if (!a.hasAttribute("data-href")) { a.setAttribute("data-href", a.getAttribute("href")); }
+      var raw = a.getAttribute("data-href");
+      if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.charAt(0) === "#" || /(^|\/)(downloads|assets)\//.test(raw)) { return; }
+      var parts = raw.match(/^([^?#]*)(\?[^#]*)?(#.*)?$/);
+      if (!parts || parts[2]) { return; }
+      a.setAttribute("href", parts[1] + (query ? "?" + query : "") + (parts[3] || ""));
+    });
   }
 
   function all(root, selector) {
     return Array.prototype.slice.call(root.querySelectorAll(selector));
   }
 
-  // What a search looks at: the action's text, the example's name and country (not labels like "Example:").
+  // What a search looks at: the action's text, the example's name and country and the country's other
+  // names and codes (not labels like "Example:").
   function searchText(el) {
     var parts = all(el, "[data-search]");
-    return fold((parts.length ? parts : [el]).map(function (p) { return p.textContent; }).join(" "));
+    var text = (parts.length ? parts : [el]).map(function (p) { return p.textContent; }).join(" ");
+    return fold(text + " " + (el.dataset.aliases || "").split("|").join(" "));
   }
 
   function init() {
     var form = document.getElementById("filters");
-    if (!form) { return; }
+    if (!form) { carry(queryOf(stateFromUrl())); return; }  // every other page: keep the state in links
     var status = document.getElementById("status");
     var initialStatus = status.textContent;
 
     var cells = all(document, "[data-cell]").map(function (el) {
       return {
         el: el, priority: el.dataset.priority, challenge: el.dataset.challenge, function: el.dataset.function,
+        recs: (el.dataset.recs || "").split(" ").filter(Boolean),
         items: all(el, "[data-item]").map(function (li) {
           return { el: li, text: searchText(li), country: li.dataset.country || "" };
         })
@@ -45,15 +90,17 @@
     var list = document.getElementById("example-list");
     var limit = list ? parseInt(list.dataset.limit, 10) : 0;
     var examples = all(document, "[data-example]").map(function (li) {
+      var words = function (name) { return (li.dataset[name] || "").split(" ").filter(Boolean); };
       return { el: li, text: searchText(li), country: li.dataset.country || "",
-               cells: (li.dataset.cells || "").split(" ").filter(Boolean) };
+               cells: words("cells"), table5: words("table5"), recs: words("recs") };
     });
     var data = null;  // every example, once search-data.js is loaded: {examples: [...], byCell: {...}}
 
     function useData(raw) {
       var byCell = {};
       var rows = raw.examples.map(function (r) {
-        var ex = { id: r[0], name: r[1], country: r[2], cells: r[3], text: fold(r[1] + " " + r[2]), el: null };
+        var ex = { id: r[0], name: r[1], country: r[2], cells: r[3], table5: r[4] || [], recs: r[5] || [],
+                   text: fold(r[1] + " " + r[2] + " " + (r[6] || []).join(" ")), el: null };
         ex.cells.forEach(function (key) { (byCell[key] = byCell[key] || []).push(ex); });
         return ex;
       });
@@ -85,6 +132,7 @@
         li.setAttribute("data-example", "");
         li.dataset.country = ex.country;
         li.dataset.cells = ex.cells.join(" ");
+        if (!ex.cells.length) { li.setAttribute("data-table5-only", ""); }
         var a = document.createElement("a");
         a.href = "examples/" + ex.id + ".html";
         a.textContent = ex.name;
@@ -95,6 +143,12 @@
           country.textContent = ex.country;
           li.appendChild(document.createTextNode(" "));
           li.appendChild(country);
+        }
+        if (!ex.cells.length) {
+          var source = document.createElement("span");
+          source.className = "ex-source";
+          source.textContent = "Cited only in Table 5 (recommendations)";
+          li.appendChild(source);
         }
         ex.el = li;
       }
@@ -118,27 +172,57 @@
       });
     }
 
-    function fromUrl() {
-      var raw = location.hash.slice(1);
-      if (raw.indexOf("=") < 0) { raw = location.search.slice(1); }  // "#main" is an anchor, not a state
-      var params = new URLSearchParams(raw);
-      var state = {};
-      FIELDS.forEach(function (name) { state[name] = params.get(name) || ""; });
-      return state;
+    function toUrl(state) {
+      var query = queryOf(state);
+      var anchor = location.hash.indexOf("=") >= 0 ? "" : location.hash;
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + anchor);
+      carry(query);
+      printHeader(state);
     }
 
-    function toUrl(state) {
-      var params = new URLSearchParams();
-      FIELDS.forEach(function (name) { if (state[name]) { params.set(name, state[name]); } });
-      var text = params.toString();
-      var base = location.pathname + location.search;
-      history.replaceState(null, "", text ? "#" + text : base);
+    // What a printed or saved filtered view says about itself: the filters and the address to get back.
+    function printHeader(state) {
+      var box = document.getElementById("print-filters");
+      if (!box) { return; }
+      var names = { q: "Search", priority: "Thematic priority", challenge: "Strategic challenge",
+                    "function": "Cluster function", country: "Country", recommendation: "Recommendation" };
+      var parts = FIELDS.filter(function (name) { return state[name]; }).map(function (name) {
+        var field = form.elements[name];
+        var value = field.tagName === "SELECT" ? field.options[field.selectedIndex].textContent : "“" + state[name] + "”";
+        return names[name] + ": " + value;
+      });
+      box.querySelector(".print-filters-what").textContent =
+        parts.length ? "Filtered view. " + parts.join(" · ") + "." : "All policy actions and examples (no filter).";
+      box.querySelector(".print-filters-url").textContent = location.href;
     }
 
     function cellMatches(state, cell) {
       return (!state.priority || cell.priority === state.priority) &&
              (!state.challenge || cell.challenge === state.challenge) &&
              (!state.function || cell.function === state.function);
+    }
+
+    // Table 5 places an example under a recommendation (whose area is a thematic priority) and a cluster
+    // function, never under a challenge: it answers priority and function filters, not a challenge one.
+    function table5Matches(state, pair) {
+      var part = pair.split("/");
+      return !state.challenge && (!state.priority || part[0] === state.priority) &&
+             (!state.function || part[1] === state.function);
+    }
+
+    function inCells(state, ex) {
+      return ex.cells.some(function (key) {
+        var part = key.split("/");
+        return cellMatches(state, { priority: part[0], challenge: part[1], "function": part[2] });
+      });
+    }
+
+    // How the filters reach an example: "cells" (Tables 2-4), "table5" (only through Table 5) or "".
+    function reach(state, ex) {
+      var byCell = state.priority || state.challenge || state.function;
+      var viaCells = ex.cells.length > 0 && (!byCell || inCells(state, ex));
+      var viaTable5 = !byCell ? ex.table5.length > 0 : ex.table5.some(function (p) { return table5Matches(state, p); });
+      return viaCells ? "cells" : viaTable5 ? "table5" : "";
     }
 
     function textMatches(terms, text) {
@@ -162,7 +246,8 @@
           (cell.all || []).some(function (ex) { return ex.country === state.country; });
         var textOk = !terms.length || cell.items.some(function (i) { return textMatches(terms, i.text); }) ||
           (cell.all || []).some(function (ex) { return textMatches(terms, ex.text); });
-        var show = cellMatches(state, cell) && countryOk && textOk;
+        var recOk = !state.recommendation || cell.recs.indexOf(state.recommendation) >= 0;
+        var show = cellMatches(state, cell) && recOk && countryOk && textOk;
         cell.el.hidden = !show;
         if (show) { shownCells += 1; hitItems += hits; }
       });
@@ -171,20 +256,19 @@
       });
       document.getElementById("no-cells").hidden = shownCells > 0;
 
-      var shownExamples = 0;
-      var byCell = state.priority || state.challenge || state.function;
+      var shownExamples = 0, fromTable5 = 0;
       function exampleMatches(ex) {
-        return (!state.country || ex.country === state.country) &&
-               (!terms.length || textMatches(terms, ex.text)) &&
-               (!byCell || ex.cells.some(function (key) {
-                 var part = key.split("/");
-                 return cellMatches(state, { priority: part[0], challenge: part[1], function: part[2] });
-               }));
+        return reach(state, ex) !== "" &&
+               (!state.recommendation || ex.recs.indexOf(state.recommendation) >= 0) &&
+               (!state.country || ex.country === state.country) &&
+               (!terms.length || textMatches(terms, ex.text));
       }
+      function countTable5(ex) { if (reach(state, ex) === "table5") { fromTable5 += 1; } }
       var totalExamples = list ? parseInt(list.dataset.total, 10) : examples.length;
       if (data) {  // every example: list the first `limit` matches, count the rest
         var matches = data.examples.filter(exampleMatches);
         shownExamples = matches.length;
+        matches.forEach(countTable5);
         var fragment = document.createDocumentFragment();
         matches.slice(0, limit).forEach(function (ex) { fragment.appendChild(exampleItem(ex)); });
         list.textContent = "";
@@ -194,7 +278,7 @@
         examples.forEach(function (ex) {
           var show = exampleMatches(ex);
           ex.el.hidden = !show;
-          if (show) { shownExamples += 1; }
+          if (show) { shownExamples += 1; countTable5(ex); }
         });
         if (shownExamples === examples.length) { shownExamples = totalExamples; }
       }
@@ -207,17 +291,21 @@
       document.getElementById("no-examples").hidden = shownExamples > 0;
       var examplesStatus = document.getElementById("examples-status");
       if (!examplesStatus.dataset.all) { examplesStatus.dataset.all = examplesStatus.textContent; }
+      var table5Note = fromTable5 ? " " + fromTable5 + (fromTable5 === 1 ? " of them is" : " of them are") +
+        " cited only in Table 5: reached through its recommendation's area and cluster function." : "";
       examplesStatus.textContent = shownExamples === totalExamples ? examplesStatus.dataset.all
-        : shownExamples + " of " + totalExamples + " examples match the filters.";
+        : shownExamples + " of " + totalExamples + " examples match the filters." + table5Note;
 
       var active = FIELDS.some(function (name) { return state[name]; });
       if (!active) {
         status.textContent = initialStatus;
       } else {
         status.textContent = "Showing " + shownCells + " of " + cells.length + " cells and " + shownExamples +
-          " of " + totalExamples + " examples." + (narrowing && hitItems ? " Matches are highlighted." : "");
+          " of " + totalExamples + " examples" + (fromTable5 ? " (" + fromTable5 + " from Table 5 only)" : "") + "." +
+          (narrowing && hitItems ? " Matches are highlighted." : "");
       }
       roadmap(state);
+      carry(queryOf(state));  // list items made from the search data get the state too
     }
 
     // The roadmap template for the chosen priority and challenge (the default roadmaps' file names).
@@ -252,17 +340,18 @@
     form.addEventListener("reset", function () { setTimeout(update, 0); });  // after the fields are cleared
     window.addEventListener("hashchange", function () {
       if (location.hash.indexOf("=") < 0) { return; }
-      write(fromUrl());
-      apply(read());
+      write(stateFromUrl());
+      update();
     });
 
     // Load every example's data when a visitor reaches for the filters (or arrives with a filtered link).
     form.addEventListener("focusin", loadData);
     form.addEventListener("pointerenter", loadData);
-    write(fromUrl());
+    write(stateFromUrl());
     var initial = read();
     if (FIELDS.some(function (name) { return initial[name]; })) { loadData(); }
     apply(initial);
+    toUrl(initial);
   }
 
   if (document.readyState === "loading") {
