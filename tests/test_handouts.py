@@ -250,6 +250,33 @@ def test_cards_point_to_the_web_tool_when_the_event_names_it(sources):
     assert max(sizes) <= 35 and sizes.count(mod.QR_SIZE_MM) >= len(cards) * 0.9
     context = mod.priority_context(toolkit, "green", mod.PAPERS["a4"])
     assert context["web_view"]["url"] == "https://toolkit.example.eu/2021/index.html?priority=green"
+    target = next(t for t in mod.targets(toolkit, {}) if t.name == "priority-green-a4")
+    pdf = sources.parent / "priority-green.pdf"
+    pdf.write_bytes(mod.build_target(toolkit, target)[target.outputs[0]])
+    run("pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(sources.parent / "matrix"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(sources.parent / "matrix.png")], capture_output=True,
+                             text=True).stdout.split()
+    assert decoded == ["https://toolkit.example.eu/2021/index.html?priority=green"]  # its filtered web view
+    assert pages(pdf) == 1
+    assert figure_alts_in(pdf) == ["QR code for Green transition on the web tool: "  # what the code opens
+                                   "https://toolkit.example.eu/2021/index.html?priority=green"]
+
+
+def figure_alts_in(pdf: Path) -> list[str]:
+    """The /Alt of every /Figure in the PDF's structure tree, in reading order."""
+    import pikepdf
+
+    alts = []
+    with pikepdf.open(pdf) as document:
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            stack.extend(k for k in reversed(kids) if isinstance(k, pikepdf.Dictionary))
+    return alts
 
 
 def test_printed_links_are_decoded_for_people(a4, shipped):
@@ -284,22 +311,10 @@ def test_every_handout_passes_pdfua(a4, letter):
 
 
 def test_qr_codes_carry_alt_text_naming_the_example_and_link(a4, shipped):
-    import pikepdf
-
-    with pikepdf.open(a4["example-cards-a4"]) as pdf:
-        alts = []
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt", "")))
-            kids = node.get("/K")
-            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-            stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+    alts = figure_alts_in(a4["example-cards-a4"])
     cards = mod.card_records(shipped)
-    assert len(alts) == len([c for c in cards if c["qr"]])
-    circular = next(c for c in cards if c["example"].id == "circular-flanders")
-    assert f"QR code for Circular Flanders: {circular['qr']}" in alts
+    assert alts == [f"QR code for {c['example'].name}: {mod.printed_url(c['qr'])}" for c in cards if c["qr"]]
+    assert "QR code for Circular Flanders: https://economiecirculaire.wallonie.be/" in alts
 
 
 def test_no_card_text_runs_into_its_qr_code(a4, letter, shipped):

@@ -188,11 +188,11 @@ def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str)
 
 def search_data(toolkit: Toolkit) -> bytes:
     """assets/search-data.js: every example as [id, name, country, cells, table5, recommendations,
-    country aliases] for search and filters."""
+    country aliases, printed link] for search, filters and printing."""
     import json
 
-    rows = [[e["id"], e["name"], e["country"], e["cells"], e["table5"], e["recommendations"], e["aliases"]]
-            for e in examples_list(toolkit)]
+    rows = [[e["id"], e["name"], e["country"], e["cells"], e["table5"], e["recommendations"], e["aliases"],
+             e["shown_link"]] for e in examples_list(toolkit)]
     payload = json.dumps({"examples": rows}, ensure_ascii=False, separators=(",", ":"))
     # JSON is a JavaScript expression; "</" cannot end a script that is loaded by src, but stay safe anyway
     return ("window.CPT_SEARCH_DATA=" + payload.replace("</", "<\\/") + ";\n").encode("utf-8")

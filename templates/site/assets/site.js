@@ -100,7 +100,7 @@
       var byCell = {};
       var rows = raw.examples.map(function (r) {
         var ex = { id: r[0], name: r[1], country: r[2], cells: r[3], table5: r[4] || [], recs: r[5] || [],
-                   text: fold(r[1] + " " + r[2] + " " + (r[6] || []).join(" ")), el: null };
+                   text: fold(r[1] + " " + r[2] + " " + (r[6] || []).join(" ")), link: r[7] || "", el: null };
         ex.cells.forEach(function (key) { (byCell[key] = byCell[key] || []).push(ex); });
         return ex;
       });
@@ -143,6 +143,12 @@
           country.textContent = ex.country;
           li.appendChild(document.createTextNode(" "));
           li.appendChild(country);
+        }
+        if (ex.link) {  // shown only when printed
+          var printed = document.createElement("span");
+          printed.className = "print-url";
+          printed.textContent = ex.link;
+          li.appendChild(printed);
         }
         if (!ex.cells.length) {
           var source = document.createElement("span");
