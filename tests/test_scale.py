@@ -137,3 +137,30 @@ def test_2500_examples_build_every_output_within_its_pages(tmp_path):
         assert pages(out / "handouts" / f"priority-{p}-a4.pdf") == 1
     assert pages(out / "handouts" / "recommendations-a4.pdf") <= 2
     assert len(list((out / "site" / "examples").glob("*.html"))) == 2500 + 56
+
+
+def test_search_reaches_examples_the_home_page_does_not_list(big):
+    """The home page lists the first examples A-Z; a search loads the data of all and finds any of them."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    site, toolkit = big["out"] / "site", big["toolkit"]
+    listed = sorted(toolkit.examples, key=lambda e: e.name.casefold())
+    target = listed[-1]  # Z end of the alphabet: not among the first ones on the home page
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium")
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto((site / "index.html").as_uri())
+        assert target.name not in page.inner_text("#example-list")
+        page.fill("#q", target.name)
+        page.wait_for_function("() => !!window.CPT_SEARCH_DATA")
+        page.wait_for_function("(name) => document.getElementById('example-list').innerText.includes(name)",
+                               arg=target.name)
+        link = page.locator("#example-list a", has_text=target.name).first
+        assert link.get_attribute("href") == f"examples/{target.id}.html"
+        # the cells it illustrates stay visible even where the home page does not list it
+        cells = {"-".join(c.cell) for c in toolkit.cells_of_example(target.id)}
+        shown = set(page.eval_on_selector_all("[data-cell]:not([hidden])", "els => els.map(e => e.id.slice(5))"))
+        assert cells <= shown
+        browser.close()
+    assert errors == []
