@@ -147,20 +147,31 @@ def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def _close(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(slug(a), slug(b)) <= 4
+
+
 def made_up_examples(n: int, taken_names: set[str], rng: random.Random) -> list[dict]:
     """N distinct examples: id, name, country, link, featured, added (newest last)."""
     out, names, ids = [], {n.casefold() for n in taken_names}, set()
+    used: dict[tuple, list[str]] = {}
     combos = [(c, tld, p, s, k) for c, tld, places in PLACES for p in places for s in SECTORS for k in KINDS]
     rng.shuffle(combos)
     days = (dt.date(2026, 10, 31) - FIRST_ADDED).days
     for country, tld, place, sector, kind in combos:
         if len(out) == n:
             break
-        name = rng.choice(PATTERNS).format(place=place, sector=sector, kind=kind)
-        # one example per (place, sector): names that differ only in their last word are near-duplicates
+        pattern = rng.choice(PATTERNS)
+        name = pattern.format(place=place, sector=sector, kind=kind)
+        # one example per (place, sector): names that differ only in their last word are near-duplicates;
+        # and places that differ by a letter or two (Giza, İzmir) never share the rest of a name
         key = (place, sector)
-        if name.casefold() in names or key in ids:
+        siblings = used.setdefault((pattern, sector, kind), [])
+        if name.casefold() in names or key in ids or any(_close(place, other) for other in siblings):
             continue
+        siblings.append(place)
         names.add(name.casefold())
         ids.add(key)
         example_id = slug(f"{place} {sector} {kind}")
@@ -171,6 +182,15 @@ def made_up_examples(n: int, taken_names: set[str], rng: random.Random) -> list[
     if len(out) < n:
         raise PipelineError(f"synth: can make at most {len(out)} distinct examples, not {n}")
     return out
+
+
+def _edition_in_preparation(folder: Path) -> str:
+    """The last edition of editions.yaml (the one in preparation), or "" without editions."""
+    import yaml
+
+    path = folder / "editions.yaml"
+    editions = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return str(editions[-1]["id"]) if isinstance(editions, list) and editions else ""
 
 
 def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None) -> dict:
@@ -186,6 +206,7 @@ def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None)
     (out / MARKER).write_text(f"written by invoke synth --examples {n} (seed {seed}); safe to delete\n",
                               encoding="utf-8")
     rng = random.Random(seed)
+    edition = _edition_in_preparation(out)  # a published edition is frozen: new rows belong to the next
 
     taxonomy = yaml.safe_load((out / "taxonomy.yaml").read_text(encoding="utf-8"))
     cells = [(p["id"], c["id"], f["id"]) for p in taxonomy["priorities"] for c in taxonomy["challenges"]
@@ -193,17 +214,18 @@ def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None)
     weights = [rng.choice(CELL_WEIGHT_CHOICES) for _ in cells]
 
     header, rows = _read_csv(out / "examples.csv")
-    header += [c for c in ("featured", "added") if c not in header]
+    header += [c for c in ("featured", "added", "since") if c not in header]
     invented = made_up_examples(n, {r["name"] for r in rows}, rng)
-    rows += [{**e, "note": NOTE} for e in invented]
+    rows += [{**e, "note": NOTE, "since": edition} for e in invented]
     _write_csv(out / "examples.csv", header, rows)
 
     header, rows = _read_csv(out / "cell_examples.csv")
+    header += [c for c in ("since",) if c not in header]
     cited = []
     for e in invented:  # one cell each, a few in two
         for cell in dict.fromkeys(rng.choices(cells, weights, k=1 if rng.random() < 0.85 else 2)):
             rows.append({"priority": cell[0], "challenge": cell[1], "function": cell[2], "example": e["id"],
-                         "note": NOTE})
+                         "note": NOTE, "since": edition})
             cited.append((e["id"], cell))
     _write_csv(out / "cell_examples.csv", header, rows)
 
@@ -213,13 +235,15 @@ def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None)
     for r in recs:
         by_area.setdefault(r["area"], []).append(r["id"])
     header, rows = _read_csv(out / "table5_examples.csv")
+    header += [c for c in ("since",) if c not in header]
     table5 = 0
     for i, (example_id, cell) in enumerate(cited):
         if i % TABLE5_EVERY:
             continue
         area = cell[0] if cell[0] in areas and cell[0] in by_area else rng.choice(sorted(by_area))
         rec = rng.choice(by_area[area])  # a recommendation of the example's own area, same function
-        rows.append({"recommendation": rec, "function": cell[2], "example": example_id, "note": NOTE})
+        rows.append({"recommendation": rec, "function": cell[2], "example": example_id, "note": NOTE,
+                     "since": edition})
         table5 += 1
     _write_csv(out / "table5_examples.csv", header, rows)
 
