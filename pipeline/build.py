@@ -23,6 +23,7 @@ from .model import Toolkit
 from .outputs import atomic_write_bytes, atomic_write_text
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
+from .oserrors import OSProblem
 from .targets import Target, fingerprint, forget_templates
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
@@ -131,9 +132,9 @@ def build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
     except PipelineError as exc:
         raise PipelineError(str(exc)) from None
     except OSError as exc:  # a read-only folder, a full disk: one line that says what to do
-        from .oserrors import describe
+        from .oserrors import OSProblem, describe
 
-        raise PipelineError(describe(exc)) from None
+        raise OSProblem(describe(exc)) from None
     except Exception as exc:
         if os.environ.get("TOOLKIT_DEBUG"):
             import traceback
@@ -248,7 +249,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 event = {"target": target_id, "failed": summary.failed[target_id]}
-                if isinstance(error, PipelineError):  # its inputs' fault, not a killed worker's: remember them
+                if isinstance(error, PipelineError) and not isinstance(error, OSProblem):
+                    # its inputs' fault, not a killed worker's or a full disk's: remember them
                     event["fingerprint"] = prints[target_id]
             journal(out, event)  # on disk the moment it finishes: a kill after this loses nothing
             replay(manifest, event)

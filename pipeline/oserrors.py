@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 
+from .errors import PipelineError
+
 _ADVICE = {
     errno.EACCES: "permission denied; make the folder writable for you, or pick another with --out",
     errno.EPERM: "operation not permitted; make the folder writable for you, or pick another with --out",
@@ -31,3 +33,8 @@ def describe(exc: OSError, path=None) -> str:
     if exc.filename2:
         where = f"{where} -> {exc.filename2}"
     return f"{where}: {what}" if where else what
+
+
+class OSProblem(PipelineError):
+    """An output could not be written for a reason outside the sources (disk full, read-only folder):
+    the build retries the target next time even if its inputs did not change."""

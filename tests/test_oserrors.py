@@ -138,3 +138,21 @@ def test_fault_injecting_writer_gives_one_line_and_keeps_the_previous_output(tmp
     assert str(previous) in message
     assert previous.read_bytes() == b"the previous roadmap"
     assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_a_target_that_failed_on_a_full_disk_is_retried_by_the_next_plain_build(tmp_path, monkeypatch, shipped):
+    """A full disk is not the inputs' fault: once space is freed, a plain build builds the target."""
+    from pipeline import build
+
+    target = next(t for t in build.collect_targets(shipped, ["roadmaps"]) if t.outputs)
+
+    def full(path, data):  # the outputs hit a full disk (the build's own small state files still fit)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "atomic_write_bytes", full)
+        first = build.run_targets(shipped, [target], out=tmp_path, jobs=1, progress=False)
+    assert list(first.failed) == [target.id] and "no space left" in first.failed[target.id]
+    second = build.run_targets(shipped, [target], out=tmp_path, jobs=1, progress=False)  # space freed
+    assert second.built == [target.id] and not second.failed
+    assert (tmp_path / target.outputs[0]).stat().st_size > 0
