@@ -382,3 +382,29 @@ class Marks:
     def css_class(self, record, field_name: str = "") -> str:
         item = self.item(record, field_name)
         return f"prov prov-{item.provenance.status}" if item else ""
+
+
+# -- for renderers that build plain data first (site pages, roadmap contexts) ---------------------
+
+def marks_of(tk) -> Marks:
+    """The toolkit's Marks, made once per toolkit and edition (proof or final)."""
+    cache = tk.__dict__.setdefault("_provenance_marks", {})
+    final = bool(getattr(tk, "final", False))
+    if final not in cache:
+        cache[final] = Marks.of(tk, final)
+    return cache[final]
+
+
+def html(tk, record, text: str, field_name: str = ""):
+    """`text` for a web page or a handout: tinted with its mark when unverified, else just escaped."""
+    return marks_of(tk).wrap(record, text, field_name, href=None)
+
+
+def plain(tk, record, text: str, field_name: str = "") -> str:
+    """`text` for Word and other plain outputs: with its mark and a few words saying what it is."""
+    return marks_of(tk).plain(record, text, field_name)
+
+
+def legend(tk, what: str = "text"):
+    """The sentence that explains the marks, where an output prints any."""
+    return marks_of(tk).legend(what)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .. import provenance
 from ..errors import PipelineError, SourceError
 from ..model import Toolkit
 from ..paths import TEMPLATES
@@ -184,12 +185,14 @@ def recommendations_context(toolkit: Toolkit, paper: Paper) -> dict:
     tx = toolkit.taxonomy
     areas = []
     for area in tx.areas:
-        recs = [{"recommendation": r, "cells": [toolkit.table5_cell(r.id, f.id) for f in tx.functions]}
+        recs = [{"recommendation": r, "cells": [toolkit.table5_cell(r.id, f.id) for f in tx.functions],
+                 "title_html": provenance.html(toolkit, r, r.title)}  # marked while unverified
                 for r in toolkit.recommendations_in(area.id)]
         if recs:
-            areas.append({"area": area, "recommendations": recs})
+            areas.append({"area": area, "recommendations": recs, "label_html": provenance.html(toolkit, area, area.label)})
     return {
         **_common(toolkit, "recommendations", paper),
+        "provenance_legend": provenance.legend(toolkit, "wording"),
         "table_number": toolkit.table_numbers.get("recommendations"),
         "count": len(toolkit.recommendations),
         "functions": list(tx.functions),
@@ -275,8 +278,9 @@ def _card_records(toolkit: Toolkit) -> list[dict]:
         table5: dict[str, dict] = {}
         for c in toolkit.table5_of_example(example_id):
             if c.recommendation in recs:
-                group = table5.setdefault(c.recommendation,
-                                          {"recommendation": recs[c.recommendation], "functions": []})
+                rec = recs[c.recommendation]
+                group = table5.setdefault(c.recommendation, {"recommendation": rec, "functions": [],
+                                                             "title_html": provenance.html(toolkit, rec, rec.title)})
                 function = tx.term("functions", c.function)
                 if function not in group["functions"]:
                     group["functions"].append(function)

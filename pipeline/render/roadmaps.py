@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import provenance
 from ..errors import PipelineError, SourceError
 from ..model import Toolkit
 from ..outputs import atomic_write_bytes
@@ -213,8 +214,9 @@ def roadmap_context(toolkit: Toolkit, spec: RoadmapSpec) -> dict:
                            "title": f"{priority.label} × {tx.term('challenges', c).label}",
                            "table_number": toolkit.table_numbers.get(p, ""),
                            "table_title": priority.table_title, "rows": rows})
-    areas = {a.id: a.label for a in tx.areas}
-    recommendations = [{"id": r.id, "number": r.number, "title": r.title, "area": areas.get(r.area, r.area)}
+    areas = {a.id: provenance.plain(toolkit, a, a.label) for a in tx.areas}
+    recommendations = [{"id": r.id, "number": r.number, "title": provenance.plain(toolkit, r, r.title),  # marked
+                        "area": areas.get(r.area, r.area)}
                        for r in toolkit.recommendations_for_actions(action_ids)]
     return {
         "region": spec.region,

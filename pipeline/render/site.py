@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import provenance
 from ..errors import PipelineError, SourceError
 from ..model import Toolkit
 from ..paths import TEMPLATES
@@ -78,8 +79,10 @@ def _printed(toolkit: Toolkit, printed) -> dict:
             "page": _example_page(toolkit, printed.example_id)}
 
 
-def _rec(rec, areas: dict) -> dict:
-    return {"id": rec.id, "number": rec.number, "title": rec.title, "area": areas.get(rec.area, rec.area)}
+def _rec(rec, areas: dict, toolkit: Toolkit) -> dict:
+    # a reconstructed title carries its mark (pipeline/provenance.py): title for tooltips, title_html on pages
+    return {"id": rec.id, "number": rec.number, "title": provenance.plain(toolkit, rec, rec.title),
+            "title_html": provenance.html(toolkit, rec, rec.title), "area": areas.get(rec.area, rec.area)}
 
 
 def downloads(toolkit: Toolkit) -> dict:
@@ -119,7 +122,7 @@ def index_context(toolkit: Toolkit) -> dict:
                     "function": _term(f),
                     "recommendations": [r.id for r in recs],
                     "actions": [{"id": a.id, "text": a.text,
-                                 "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
+                                 "recommendations": [_rec(r, areas, toolkit) for r in toolkit.recommendations_for_actions({a.id})]}
                                 for a in cell.actions],
                     **_shown(toolkit, cell.examples, HOME_CELL_EXAMPLES),
                     "page": cell_page(p.id, c.id, f.id),
@@ -181,7 +184,7 @@ def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str)
             "priority": _term(cell.priority), "challenge": _term(cell.challenge), "function": _term(cell.function),
             "table_number": toolkit.table_numbers.get(priority),
             "actions": [{"id": a.id, "text": a.text,
-                         "recommendations": [_rec(r, areas) for r in toolkit.recommendations_for_actions({a.id})]}
+                         "recommendations": [_rec(r, areas, toolkit) for r in toolkit.recommendations_for_actions({a.id})]}
                         for a in cell.actions],
             "examples": [_printed(toolkit, e) for e in cell.examples]}
 
@@ -205,13 +208,16 @@ def recommendations_context(toolkit: Toolkit) -> dict:
         recs = []
         for r in toolkit.recommendations_in(area.id):
             cells = [toolkit.table5_cell(r.id, f.id) for f in tx.functions]
-            recs.append({"recommendation": {"id": r.id, "number": r.number, "title": r.title},
+            recs.append({"recommendation": {"id": r.id, "number": r.number, "title": r.title,
+                                            "title_html": provenance.html(toolkit, r, r.title)},
                          "cells": [{"function": _term(c.function), "actions": list(c.actions),
                                     "examples": [_printed(toolkit, e) for e in c.examples]} for c in cells]})
         if recs:
-            areas.append({"area": {"id": area.id, "label": area.label}, "recommendations": recs})
+            areas.append({"area": {"id": area.id, "label": area.label,
+                                   "label_html": provenance.html(toolkit, area, area.label)}, "recommendations": recs})
     return {"site": _site(toolkit), "table_number": toolkit.table_numbers.get("recommendations"),
-            "count": len(toolkit.recommendations), "areas": areas}
+            "count": len(toolkit.recommendations), "areas": areas,
+            "provenance_legend": provenance.legend(toolkit, "wording")}
 
 
 def example_context(toolkit: Toolkit, example_id: str) -> dict:
@@ -242,7 +248,7 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
             continue
         seen.add(key)
         t5 = toolkit.table5_cell(c.recommendation, c.function)
-        table5.append({"recommendation": _rec(recs[c.recommendation], areas), "function": _term(t5.function),
+        table5.append({"recommendation": _rec(recs[c.recommendation], areas, toolkit), "function": _term(t5.function),
                        "actions": list(t5.actions)})
     return {"site": _site(toolkit),
             "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link,
