@@ -198,3 +198,60 @@ def test_a_fully_verified_toolkit_builds_final_without_marks_or_proof(sources, t
     assert "Verified." in text and "A. Editor" in text  # the Editorial notes say who verified what
     html = (tmp_path / "paper" / "index.html").read_text(encoding="utf-8")
     assert "prov-mark" not in html and "(Proof)" not in html
+
+
+# -- pagination (slow: reads the proof's layout) -----------------------------------------------
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down each page's body its last ink reaches (0 = top of the body, 1 = its foot).
+
+    The page is rasterised (as a reader sees it, table rules and figures included); the running header
+    and footer margins (24 mm and 22 mm of A4, as paper.css sets them) are left out.
+    """
+    import tempfile
+
+    from PIL import Image
+
+    folder = Path(tempfile.mkdtemp())
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), str(folder / "p")], check=True)
+    out = []
+    for png in sorted(folder.glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])):
+        image = Image.open(png).convert("L")
+        width, height = image.size
+        top, bottom = int(height * 24 / 297), int(height * (297 - 22) / 297)
+        pixels = image.load()
+        last = next((y for y in range(bottom - 1, top, -1)
+                     if any(pixels[x, y] < 200 for x in range(int(width * 20 / 210), int(width * 190 / 210)))), top)
+        out.append((last - top) / (bottom - top))
+    return out
+
+
+@pytest.mark.slow
+def test_no_page_ends_above_20_percent_unless_it_closes_a_chapter(shipped, proof):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(proof))
+    chapter_starts = sorted({reader.get_destination_page_number(item) + 1 for item in reader.outline
+                             if not isinstance(item, list)})
+    closing = {start - 1 for start in chapter_starts} | {len(reader.pages)}
+    fills = page_fill(proof)
+    assert len(fills) == len(reader.pages)
+    short = [(page, f"{fill:.0%}") for page, fill in enumerate(fills, start=1)
+             if page >= chapter_starts[0] and page not in closing and fill < 0.20]
+    assert short == []
+
+
+@pytest.mark.slow
+def test_table5_continued_on_a_new_page_repeats_header_and_area_band(shipped, proof):
+    pages = pdf_text(proof).split("\f")
+    number = shipped.table_numbers["recommendations"]
+    first = next(i for i, p in enumerate(pages) if f"Table {number}: Operationalising" in p and "Contents" not in p)
+    last = next(i for i, p in enumerate(pages) if i > first and "Annex 1 - References" in p) - 1
+    assert last > first
+    labels = {a.label.casefold() for a in shipped.taxonomy.areas}
+    for page in pages[first + 1:last + 1]:
+        lines = [line.strip().casefold() for line in page.splitlines() if line.strip()]
+        assert "intelligence" in lines[:20]  # the header row
+        band = next(line for line in lines if line.endswith("(continued)"))
+        assert band.removesuffix(" (continued)") in labels
+    assert "build resilience (continued)" in pdf_text(proof).casefold()

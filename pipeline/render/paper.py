@@ -61,7 +61,7 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     annex = target.params.get("annex")
     if target.name == "pdf":
-        return {PDF_OUT: render_paper_pdf(toolkit, paper_html(toolkit, pdf=True, annex=annex))}
+        return {PDF_OUT: render_paper_pdf(toolkit, annex=annex)}
     return {HTML_OUT: paper_html(toolkit, pdf=False, annex=annex).encode("utf-8"),
             CSS_OUT: web_css().encode("utf-8"),
             **{out: (FONTS / name).read_bytes() for out, name in zip(FONT_OUTS, FONT_FILES)}}
@@ -149,10 +149,12 @@ def example_groups(examples) -> list[list]:
     return lines
 
 
-def paper_html(tk: Toolkit, *, pdf: bool, annex=None) -> str:
+def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | frozenset = frozenset()) -> str:
     """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise).
 
     `annex`: the changes since the previous edition (pipeline/changes.py), printed as the last section.
+    `continued`: ids of Table 5 rows that open a page inside their area, so get the area's band again
+    (found by laying the paper out: pipeline/render/pagination.py).
     """
     from ..provenance import Marks
     from .figures import render_svg
@@ -177,7 +179,7 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None) -> str:
         if table_id == "recommendations":
             rows = [(area, [(rec, [tk.table5_cell(rec.id, f.id) for f in tx.functions], rec_labels[rec.title])
                             for rec in tk.recommendations_in(area.id)]) for area in tx.areas]
-            return macros.recommendations(number, tx, rows)
+            return macros.recommendations(number, tx, rows, continued)
         priority = tx.term("priorities", table_id)  # blocks() checked that it is one
         rows = [(c, [tk.cell(priority.id, c.id, f.id) for f in tx.functions], challenge_labels[c.label])
                 for c in tx.challenges]
@@ -225,9 +227,21 @@ def _annex(changes) -> Markup:
     return annex_html(changes)
 
 
-def render_paper_pdf(tk: Toolkit, html: str | None = None) -> bytes:
-    html = html if html is not None else paper_html(tk, pdf=True)
-    return render_pdf(html, TEMPLATES / "paper", tk.document.source_date_epoch, source="the paper (templates/paper or a link in sources/text)")
+def table5_groups(tk: Toolkit) -> list[list[str]]:
+    """Per area of Table 5: the id of its band row, then of its recommendations' rows (as the template sets them)."""
+    return [[f"area-row-{area.id}", *(f"recommendation-{r.id}" for r in tk.recommendations_in(area.id))]
+            for area in tk.taxonomy.areas]
+
+
+def render_paper_pdf(tk: Toolkit, html: str | None = None, annex=None) -> bytes:
+    source = "the paper (templates/paper or a link in sources/text)"
+    if html is not None:  # one given layout (the benchmark's bare render)
+        return render_pdf(html, TEMPLATES / "paper", tk.document.source_date_epoch, source=source)
+    from .pagination import render_with_bands
+
+    return render_with_bands(lambda continued: paper_html(tk, pdf=True, annex=annex, continued=continued),
+                             table5_groups(tk),
+                             TEMPLATES / "paper", tk.document.source_date_epoch, source=source)
 
 
 def bench_paper(sources: str = "sources") -> float:
