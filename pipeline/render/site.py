@@ -144,7 +144,7 @@ def index_context(toolkit: Toolkit) -> dict:
         "cell_count": len(tx.priorities) * len(tx.challenges) * len(tx.functions),
         "examples": examples[:RESULTS_LIMIT],
         "example_count": len(examples),
-        "recommendations": [_rec(r, areas) for r in toolkit.recommendations],
+        "recommendations": [_rec(r, areas, toolkit) for r in toolkit.recommendations],
         "table5_only": sum(e["table5_only"] for e in examples),
         "downloads": downloads(toolkit),
         "propose": propose_context(toolkit, "index.html"),
