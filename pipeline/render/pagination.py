@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from ..urlsafety import safe_html
 from .common import AssetError, asset_fetcher
 
 MAX_PASSES = 4
@@ -58,13 +59,18 @@ def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[st
     continued: set[str] = set()
     try:
         for _ in range(MAX_PASSES):
-            html = make_html(continued)
+            html = safe_html(make_html(continued), links_only=True)  # as render_pdf: no unsafe live link
             document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher).render()
             wanted = continued | continued_rows(row_pages(document, {i for g in groups for i in g}), groups)
             if wanted == continued:
                 break
             continued = wanted
         options = {"pdf_variant": variant} if variant else {}
-        return document.write_pdf(**options, uncompressed_pdf=False)
+        pdf = document.write_pdf(**options, uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
+    if variant and variant.startswith("pdf/ua"):  # as render_pdf: the tags WeasyPrint leaves out
+        from .pdftags import complete_tags
+
+        pdf = complete_tags(pdf, None, source=source)
+    return pdf
