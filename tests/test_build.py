@@ -50,6 +50,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("build")
     sources = root / "sources"
     shutil.copytree(SHIPPED, sources)
+    (sources / "locks" / "2021.json").unlink(missing_ok=True)  # edits a 2021 row; editions.frozen is tested on its own
     result = build(sources, root / "out")
     return sources, root / "out", result.stdout
 
@@ -163,6 +164,7 @@ def test_clean_removes_output(tmp_path):
 def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
     sources, out = tmp_path / "sources", tmp_path / "out"
     shutil.copytree(SHIPPED, sources)
+    (sources / "locks" / "2021.json").unlink(missing_ok=True)  # edits a 2021 row; editions.frozen is tested on its own
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "watch", "--sources", str(sources), "--out", str(out),
                              "--only", "site"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True,
@@ -220,6 +222,7 @@ def test_bad_figure_data_is_refused_by_the_check_before_rendering(tmp_path):
 def test_an_output_changed_by_hand_is_never_overwritten_without_force(tmp_path):
     sources, out = tmp_path / "sources", tmp_path / "out"
     shutil.copytree(SHIPPED, sources)
+    (sources / "locks" / "2021.json").unlink(missing_ok=True)  # edits a 2021 row; editions.frozen is tested on its own
     build(sources, out, "--only", "roadmaps")
     filled = out / "roadmaps" / "green-value-chains.docx"
     import docx
