@@ -2,7 +2,8 @@
 
 An edition is like a released version in a package index: the published ones are never edited in
 place, only superseded. Every table row may say `since` (the edition it first appears in; default:
-the first edition) and `withdrawn` (the edition it is dropped in). A build is of one edition and sees
+the first edition) and `withdrawn` (the edition it is dropped in), and so may every YAML item and every
+Markdown file's front matter (keys of the same names). A build is of one edition and sees
 exactly that edition's rows; the errata of that edition and of the ones before it are applied on top
 (pipeline/errata.py).
 
@@ -149,6 +150,27 @@ def _check_ids(editions: Editions, row: Row) -> tuple[str, str]:
         raise SourceError(row.where("withdrawn"), f"withdrawn in '{withdrawn}', which is not after "
                           f"its first edition '{since}'")
     return since, withdrawn
+
+
+def item_in_edition(editions: Editions, edition: Edition, doc, item, path: str) -> bool:
+    """Whether a YAML item (a reference, a figure, a taxonomy term) or a Markdown file's front matter
+    (`path` "") belongs to `edition`: the same optional `since`/`withdrawn` keys as a table's columns,
+    checked the same way, an unknown edition naming the file:line of the key."""
+    if not isinstance(item, dict):
+        return True  # the loader names what is wrong with an item that is not a mapping
+    values = {}
+    for key in EDITION_COLUMNS:
+        value = item.get(key)
+        values[key] = "" if value is None else str(value).strip()
+        if values[key] and values[key] not in editions.ids:
+            raise SourceError(doc.at(f"{path}.{key}" if path else key),
+                              f"'{key}': unknown edition '{values[key]}' (editions in "
+                              f"{display_path(Path(editions.origin.file))}: {', '.join(editions.ids)})")
+    since, withdrawn = values["since"], values["withdrawn"]
+    if since and withdrawn and editions.get(withdrawn).order <= editions.get(since).order:
+        raise SourceError(doc.at(f"{path}.withdrawn" if path else "withdrawn"),
+                          f"withdrawn in '{withdrawn}', which is not after its first edition '{since}'")
+    return editions.contains(since, withdrawn, edition)
 
 
 def select_rows(tables: dict[str, Table], editions: Editions, edition: Edition) -> dict[str, Table]:

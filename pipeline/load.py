@@ -172,12 +172,15 @@ def opt(data: dict, key: str, default=""):
 _KIND_NAMES = {list: "list", dict: "mapping", str: "text"}
 
 
-def load_taxonomy(doc: YamlDoc) -> Taxonomy:
+def load_taxonomy(doc: YamlDoc, keep=None) -> Taxonomy:
+    """`keep(doc, item, path)`: whether an item belongs to the edition loaded (editions.item_in_edition)."""
     def terms(key: str) -> tuple[Term, ...]:
         items = need(doc, doc.data, key, "", list)
         out, seen = [], set()
         for i, item in enumerate(items):
             path = f"{key}[{i}]"
+            if keep is not None and not keep(doc, item, path):
+                continue
             term_id = need(doc, item, "id", path)
             if not SLUG.match(term_id) or term_id in seen:
                 raise SourceError(doc.at(f"{path}.id"), f"'{term_id}' is not a unique valid id")
@@ -246,12 +249,14 @@ def _web_address(doc: YamlDoc, value) -> str:
     return value if not value or value.endswith("/") else value + "/"
 
 
-def load_references(doc: YamlDoc) -> list[Reference]:
+def load_references(doc: YamlDoc, keep=None) -> list[Reference]:
     if not isinstance(doc.data, list):
         raise SourceError(doc.origin, "expected a list of references")
     out, seen = [], {}
     for i, item in enumerate(doc.data):
         path = f"[{i}]"
+        if keep is not None and not keep(doc, item, path):
+            continue
         ref_id = need(doc, item, "id", path)
         if ref_id in seen:
             raise SourceError(doc.at(f"{path}.id"), f"duplicate id '{ref_id}' (first at {seen[ref_id]})")
@@ -264,15 +269,17 @@ def load_references(doc: YamlDoc) -> list[Reference]:
 
 
 REFERENCE_FIELDS = ("author", "year", "title", "publisher", "identifier", "url")
-FIGURE_KEYS = {"id", "kind", "caption", "source", "alt"}
+FIGURE_KEYS = {"id", "kind", "caption", "source", "alt", "since", "withdrawn"}  # the rest is the drawing's data
 
 
-def load_figures(doc: YamlDoc) -> list[Figure]:
+def load_figures(doc: YamlDoc, keep=None) -> list[Figure]:
     if not isinstance(doc.data, list):
         raise SourceError(doc.origin, "expected a list of figures")
     out, seen = [], set()
     for i, item in enumerate(doc.data):
         path = f"[{i}]"
+        if keep is not None and not keep(doc, item, path):
+            continue
         fig_id = need(doc, item, "id", path)
         if fig_id in seen:
             raise SourceError(doc.at(f"{path}.id"), f"duplicate figure id '{fig_id}'")
@@ -285,13 +292,15 @@ def load_figures(doc: YamlDoc) -> list[Figure]:
     return out
 
 
-def load_sections(text_dir: Path) -> list[Section]:
+def load_sections(text_dir: Path, keep=None) -> list[Section]:
     if not text_dir.is_dir():
         raise SourceError(Origin(display_path(text_dir)), "folder not found (the narrative, one .md per section)")
     out, seen = [], {}
     for path in sorted(text_dir.glob("*.md")):
         md = read_markdown(path)
         meta_doc = YamlDoc(md.meta, md.meta_lines, md.origin)
+        if keep is not None and not keep(meta_doc, md.meta, ""):
+            continue
         sec_id = need(meta_doc, md.meta, "id", "")
         if sec_id in seen:
             raise SourceError(meta_doc.at("id"), f"duplicate section id '{sec_id}' (also in {seen[sec_id]})")
@@ -334,18 +343,22 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
          edition: str | None = None) -> Toolkit:
     """Read every source file under `sources` into one Toolkit of one edition (default: the latest),
     its errata applied (or raise SourceError)."""
-    from .editions import read_editions, select_rows
+    from .editions import item_in_edition, read_editions, select_rows
     from .errata import apply_edition
 
     sources = Path(sources)
     if not sources.is_dir():
         raise SourceError(Origin(display_path(sources)), "sources folder not found")
-    taxonomy = load_taxonomy(read_yaml(sources / "taxonomy.yaml"))
+    editions = read_editions(sources)
+    chosen = editions.get(edition)
+
+    def keep(doc, item, path) -> bool:  # the YAML items and Markdown sections of this edition
+        return item_in_edition(editions, chosen, doc, item, path)
+
+    taxonomy = load_taxonomy(read_yaml(sources / "taxonomy.yaml"), keep)
     vocab = {dim: {t.id: t for t in getattr(taxonomy, dim)}
              for dim in ("priorities", "challenges", "functions", "areas")}
     tables = read_tables(sources, Path(workbook) if workbook else None)
-    editions = read_editions(sources)
-    chosen = editions.get(edition)
     tables = select_rows(tables, editions, chosen)  # the rows of this edition, without since/withdrawn
     for name, spec in TABLES.items():
         validate_table(tables[name], spec, vocab)
@@ -369,9 +382,9 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
                                      r["note"], row_provenance(r)) for r in t["table5_actions"].rows],
         table5_examples=[Table5Example(recommendation=r["recommendation"], function=r["function"],
                                        **_citation_fields(r)) for r in t["table5_examples"].rows],
-        sections=load_sections(sources / "text"),
-        figures=load_figures(read_yaml(sources / "figures.yaml")),
-        references=load_references(read_yaml(sources / "references.yaml")),
+        sections=load_sections(sources / "text", keep),
+        figures=load_figures(read_yaml(sources / "figures.yaml"), keep),
+        references=load_references(read_yaml(sources / "references.yaml"), keep),
         document=load_document(read_yaml(sources / "document.yaml")),
         event=load_event(read_yaml(sources / "event.yaml")),
     )

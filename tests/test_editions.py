@@ -182,3 +182,31 @@ def test_no_output_of_the_corrected_edition_prints_a_slip(outputs):
     annex = paper[paper.rindex("Changes since the previous edition"):]
     assert "This edition (2021 corrected) differs from the previous edition (2021)" in annex
     assert annex.count("errata.yaml:") == 10
+
+
+def test_yaml_items_and_markdown_front_matter_say_since_and_withdrawn_too(sources):
+    """Every record can say since/withdrawn: a reference (YAML item), a figure, a taxonomy term's list
+    item, and a section (Markdown front matter), not only table rows."""
+    with open(sources / "references.yaml", "a", encoding="utf-8") as f:
+        f.write("- id: ec-2024\n  since: 2021-corrected\n  status: editorial\n  author: European Commission\n"
+                "  year: \"2024\"\n  title: The future of European competitiveness\n")
+    edit(sources / "text" / "02-questions-for-feedback.md", "level: 1\n", "level: 1\nwithdrawn: 2021-corrected\n")
+    edit(sources / "figures.yaml", "- id: ", "- withdrawn: 2021-corrected\n  id: ")  # the first figure
+    old, new = load(sources, edition="2021"), load(sources)
+    assert "ec-2024" in {r.id for r in new.references} and "ec-2024" not in {r.id for r in old.references}
+    assert "questions-for-feedback" in {s.id for s in old.sections}
+    assert "questions-for-feedback" not in {s.id for s in new.sections}
+    assert len(new.figures) == len(old.figures) - 1
+    assert not any("since" in f.data or "withdrawn" in f.data for f in old.figures)  # not drawing data
+
+
+def test_an_unknown_edition_in_front_matter_or_a_yaml_item_names_file_and_line(sources):
+    edit(sources / "text" / "02-questions-for-feedback.md", "level: 1\n", "level: 1\nsince: 2030\n")
+    with pytest.raises(SourceError) as err:
+        load(sources)
+    assert "02-questions-for-feedback.md:5" in str(err.value) and "'since': unknown edition '2030'" in str(err.value)
+    edit(sources / "text" / "02-questions-for-feedback.md", "since: 2030\n", "")
+    edit(sources / "references.yaml", "  author: European Commission\n",
+         "  author: European Commission\n  withdrawn: \"2021\"\n  since: 2021-corrected\n")
+    with pytest.raises(SourceError, match=r"references\.yaml:\d+ .*withdrawn in '2021', which is not after"):
+        load(sources)

@@ -170,3 +170,78 @@ def test_long_stages_announce_themselves(sources, tmp_path, monkeypatch, capsys)
     err = capsys.readouterr().err
     assert f"reading {sources}..." in err and "checking 56 examples..." in err
     assert "checking 56 examples: done in " in err
+
+
+def _ods_with(sources: Path, tmp_path: Path, sheet: str, row: int, column: str, cell_xml: str) -> Path:
+    """An .ods of the sources (written by pandas' odf engine, as LibreOffice would save it) whose cell at
+    sheet:row:column is replaced by `cell_xml`: a formula or a date cell, as LibreOffice writes them."""
+    import re
+
+    import pandas as pd
+
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(dir=tmp_path))
+    book = write_workbook(sources, tmp_path / "toolkit.xlsx")
+    plain = tmp_path / "plain.ods"
+    with pd.ExcelWriter(plain, engine="odf") as writer:
+        for name, frame in pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    ods = tmp_path / "toolkit.ods"
+    with zipfile.ZipFile(plain) as original, zipfile.ZipFile(ods, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "content.xml":
+                xml = data.decode("utf-8")
+                start = xml.index(f'<table:table table:name="{sheet}"')
+                rows = [m.start() for m in re.finditer("<table:table-row", xml[start:])]
+                row_start = start + rows[row - 1]
+                row_end = xml.index("</table:table-row>", row_start)
+                header = re.findall(r"<text:p>(.*?)</text:p>", xml[start:start + rows[1]])
+                cells = list(re.finditer(r"<table:table-cell\b.*?(?:/>|</table:table-cell>)", xml[row_start:row_end]))
+                target = cells[header.index(column)]
+                xml = xml[:row_start + target.start()] + cell_xml + xml[row_start + target.end():]
+                data = xml.encode("utf-8")
+            out.writestr(item, data)
+    return ods
+
+
+def test_ods_formula_cell_is_an_error_with_sheet_row_column(sources, tmp_path):
+    formula = ('<table:table-cell table:formula="of:=HYPERLINK(&quot;https://example.org&quot;;&quot;x&quot;)" '
+               'office:value-type="string" office:string-value="x"><text:p>x</text:p></table:table-cell>')
+    ods = _ods_with(sources, tmp_path, "examples", 3, "link", formula)
+    message = load_error(sources, workbook=ods)
+    assert 'toolkit.ods[examples]:3: column \'link\': a formula (=HYPERLINK("https://example.org";"x"))' in message
+    line = refused(sources, tmp_path, "--workbook", str(ods))  # the command: one line, exit 2
+    assert "toolkit.ods[examples]:3: column 'link': a formula" in line
+
+
+def test_ods_date_and_number_cells_where_text_is_expected_are_errors(sources, tmp_path):
+    date = ('<table:table-cell office:value-type="date" office:date-value="2021-11-22">'
+            '<text:p>22/11/21</text:p></table:table-cell>')
+    message = load_error(sources, workbook=_ods_with(sources, tmp_path, "examples", 4, "name", date))
+    assert "toolkit.ods[examples]:4: column 'name': a date cell (2021-11-22 00:00:00) where text is expected" in message
+    number = '<table:table-cell office:value-type="float" office:value="1.5"><text:p>1.5</text:p></table:table-cell>'
+    message = load_error(sources, workbook=_ods_with(sources, tmp_path, "recommendations", 2, "title", number))
+    assert "toolkit.ods[recommendations]:2: column 'title': a number cell (1.5) where text is expected" in message
+
+
+def test_ods_text_keeps_its_spaces_and_padding_rows_cost_nothing(tmp_path):
+    """LibreOffice writes runs of spaces as <text:s>, and pads a sheet with a million repeated empty rows."""
+    from pipeline.sources import ods
+
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+           '<table:table table:name="examples"><table:table-row><table:table-cell office:value-type="string">'
+           '<text:p>id</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1024"/>'
+           '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s '
+           'text:c="2"/>b <text:span>c</text:span></text:p></table:table-cell></table:table-row>'
+           '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+           'table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet>'
+           '</office:body></office:document-content>')
+    path = tmp_path / "padded.ods"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("content.xml", xml)
+    assert ods.sheets(path) == {"examples": [["id"], ["a  b c"]]}

@@ -171,10 +171,10 @@ def _xlsx_sheets(path: Path) -> dict[str, list]:
 
 
 def _ods_sheets(path: Path) -> dict[str, list]:
-    import pandas as pd
+    """Cell values typed as in the file (ods.py): formulas as formulas, dates as dates, as for .xlsx."""
+    from . import ods
 
-    frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="odf")
-    return {name: [list(r) for r in frame.itertuples(index=False, name=None)] for name, frame in frames.items()}
+    return ods.sheets(path, formula=_FORMULA)
 
 
 class _FORMULA(str):
