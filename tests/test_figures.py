@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.errors import SourceError
 from pipeline.paths import TEMPLATES
-from pipeline.render.figures import DRAWINGS, fit, render_svg, text_width, wrap
+from pipeline.render.figures import DRAWINGS, render_svg
+from pipeline.render.text_metrics import fit, text_width, wrap
 from tests.conftest import edit
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -459,7 +459,7 @@ def test_targets_declare_what_they_write(shipped):
 
 
 def test_rotated_labels_fit_their_boxes():
-    from pipeline.render.figures import text_width, wrap
+    from pipeline.render.text_metrics import text_width, wrap
     from pipeline.render.paper import LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT, rotated_labels
 
     texts = ["Skills", "Internationalisation",

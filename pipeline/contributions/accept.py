@@ -114,7 +114,7 @@ def _cells(row: ReviewRow) -> list[tuple[str, str, str]]:
 
 
 def _unique_id(name: str, taken: set[str]) -> str:
-    from ..render.roadmaps import slugify
+    from ..render.roadmap_specs import slugify
 
     base = slugify(name)[:60].rstrip("-") or "example"
     candidate, n = base, 2

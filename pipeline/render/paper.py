@@ -87,7 +87,7 @@ def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9
     unless that is taller than `max_height`: then it is `max_height` tall and takes more lines.
     `suffixes` (text -> what follows it, e.g. a provenance mark) are measured with their label.
     """
-    from .figures import wrap, text_width
+    from .text_metrics import text_width, wrap
 
     def lines_at(text: str, height: float) -> list[str]:
         return wrap(text, height - LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT)

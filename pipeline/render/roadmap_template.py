@@ -19,17 +19,14 @@ The document is marked as ours by the custom property MARKER_PROPERTY, which `in
 """
 from __future__ import annotations
 
-import re
-
 from ..paths import TEMPLATES
+from .docx_styles import (FILL_IN, FONT, add_field, add_styles, add_table, cell_text, loop_rows, shade,
+                          tag_paragraph, wtag)
 
 TEMPLATE = TEMPLATES / "roadmap.docx"
 MARKER_PROPERTY = "CPT_Roadmap"  # custom document property: "this is one of our roadmaps"
 MARKER_VALUE = "cluster-policy-toolkit-roadmap/1"
-FONT = "Open Sans"  # the house font (templates/fonts/); set as the theme font so Word's Design > Fonts works
 
-NAVY, ACCENT, PALE, GREY = "1B365D", "2E86AB", "EEF3F8", "5F6B7A"
-FILL_IN, FILL_IN_EDGE = "FFF8E1", "E0A800"  # pale yellow with an amber edge: "write here"
 
 # The consultant's blank tables: (heading, intro, columns with widths in cm, blank rows).
 FILL_IN_TABLES = (
@@ -62,276 +59,14 @@ PROPOSALS_COLUMNS = (("Kind (example or action)", 2.8, "kind"),
 PROPOSAL_ROWS = 6
 CHOICES = ("kind", "priority", "challenge", "function")  # the columns with drop-down content controls
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-# Schema order of the children of w:pPr and w:rPr: Word calls a file with them out of order corrupt.
-PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
-             "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN "
-             "bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-             "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
-RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-             "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-             "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath").split()
-
-
-def _put(parent, child, order: list[str]) -> None:
-    """Insert `child` where the schema wants it among `parent`'s children."""
-    later = set(order[order.index(child.tag.split("}")[1]) + 1:])
-    for existing in parent:
-        if isinstance(existing.tag, str) and existing.tag.split("}")[1] in later:
-            existing.addprevious(child)
-            return
-    parent.append(child)
-
-
-# -- styles ----------------------------------------------------------------------------------------
-
-def _set_theme_fonts(document) -> None:
-    """Open Sans as the theme's heading and body font: every style inherits it, Design > Fonts changes it."""
-    for part in document.part.package.iter_parts():
-        if part.partname.endswith("theme1.xml"):
-            xml = part.blob.decode("utf-8")
-            for block in ("majorFont", "minorFont"):
-                xml = re.sub(rf'(<a:{block}>\s*<a:latin typeface=")[^"]*(")', rf"\g<1>{FONT}\2", xml)
-            part._blob = xml.encode("utf-8")
-
-
-def _paragraph_style(document, name: str, *, base: str = "Normal", size: float | None = None,
-                     bold: bool | None = None, italic: bool | None = None, color: str | None = None,
-                     before: float | None = None, after: float | None = None, caps: bool = False,
-                     spacing_pt: float | None = None, keep_next: bool = False):
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
-
-    styles = document.styles
-    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    if name != base and style.base_style is None and name != "Normal":
-        style.base_style = styles[base]
-    font = style.font
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    if italic is not None:
-        font.italic = italic
-    if color is not None:
-        font.color.rgb = RGBColor.from_string(color)
-    font.all_caps = caps or None
-    fmt = style.paragraph_format
-    if before is not None:
-        fmt.space_before = Pt(before)
-    if after is not None:
-        fmt.space_after = Pt(after)
-    if keep_next:
-        fmt.keep_with_next = True
-    if spacing_pt is not None:  # letter spacing, for the small capitals of the cover kicker
-        rpr = style.element.get_or_add_rPr()
-        _put(rpr, rpr.makeelement(_w("spacing"), {_w("val"): str(int(spacing_pt * 20))}), RPR_ORDER)
-    style.quick_style = True
-    return style
-
-
-def _box(style, fill: str, edge: str) -> None:
-    """Paragraph shading with a thick left rule: the 'fill this in' look."""
-    ppr = style.element.get_or_add_pPr()
-    borders = ppr.makeelement(_w("pBdr"), {})
-    borders.append(borders.makeelement(_w("left"), {_w("val"): "single", _w("sz"): "24", _w("space"): "6",
-                                                    _w("color"): edge}))
-    _put(ppr, borders, PPR_ORDER)
-    _put(ppr, ppr.makeelement(_w("shd"), {_w("val"): "clear", _w("color"): "auto", _w("fill"): fill}), PPR_ORDER)
-    _put(ppr, ppr.makeelement(_w("ind"), {_w("left"): "160", _w("right"): "60"}), PPR_ORDER)
-
-
-def _table_style(document, style_id: str, name: str, *, header_fill: str, header_color: str,
-                 band_fill: str | None, body_fill: str | None = None, first_column_fill: str | None = None,
-                 border: str = "BFC8D6", font_half_points: int = 17) -> None:
-    """A table style with a coloured header row; Word's Table Design tab edits it as a whole."""
-    from docx.oxml import parse_xml
-
-    def shd(fill: str) -> str:
-        return f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
-
-    edges = "".join(f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="{border}"/>'
-                    for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    body = f"<w:tcPr>{shd(body_fill)}</w:tcPr>" if body_fill else ""
-    band = (f'<w:tblStylePr w:type="band1Horz"><w:tblPr/><w:tcPr>{shd(band_fill)}</w:tcPr></w:tblStylePr>'
-            if band_fill else "")
-    first_col = (f'<w:tblStylePr w:type="firstCol"><w:rPr><w:b/><w:color w:val="{NAVY}"/></w:rPr><w:tblPr/>'
-                 f"<w:tcPr>{shd(first_column_fill)}</w:tcPr></w:tblStylePr>" if first_column_fill else "")
-    xml = (
-        f'<w:style xmlns:w="{W}" w:type="table" w:customStyle="1" w:styleId="{style_id}">'
-        f'<w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="40"/><w:qFormat/>'
-        f'<w:pPr><w:spacing w:before="40" w:after="40" w:line="252" w:lineRule="auto"/></w:pPr>'
-        f'<w:rPr><w:sz w:val="{font_half_points}"/><w:szCs w:val="{font_half_points}"/></w:rPr>'
-        f'<w:tblPr><w:tblBorders>{edges}</w:tblBorders>'
-        f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>'
-        f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-        f"{body}"
-        f'<w:tblStylePr w:type="firstRow"><w:pPr><w:keepNext/></w:pPr>'
-        f'<w:rPr><w:b/><w:color w:val="{header_color}"/></w:rPr><w:tblPr/>'
-        f'<w:trPr><w:tblHeader/></w:trPr><w:tcPr>{shd(header_fill)}</w:tcPr></w:tblStylePr>'
-        f"{band}{first_col}</w:style>"
-    )
-    document.styles.element.append(parse_xml(xml))
-
-
-def _defaults(document) -> None:
-    """Body size as a document default. Body text keeps the automatic colour: a colour in "Normal" would
-    beat the table styles' white header text (Word: table style < paragraph style < run), and one in the
-    defaults makes LibreOffice paint the links in it too."""
-    from docx.oxml import parse_xml
-
-    rpr = document.styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
-    for tag in ("sz", "szCs"):
-        for old in rpr.findall(_w(tag)):
-            rpr.remove(old)
-    lang = rpr.find(_w("lang"))
-    for xml in (f'<w:sz xmlns:w="{W}" w:val="20"/>', f'<w:szCs xmlns:w="{W}" w:val="20"/>'):
-        lang.addprevious(parse_xml(xml))
-
-
-KEEP_TABLE_STYLES = ("TableNormal", "TableGrid")
-
-
-def _prune_table_styles(document) -> None:
-    """python-docx's stock styles.xml spells out 130 Office 2007 table styles (350 kB parsed for every
-    roadmap); Word offers its own built-in ones anyway, so only ours and the basic two are kept."""
-    root = document.styles.element
-    for style in root.findall(_w("style")):
-        if style.get(_w("type")) == "table" and style.get(_w("styleId")) not in KEEP_TABLE_STYLES:
-            root.remove(style)
-
-
-def _styles(document) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
-
-    _prune_table_styles(document)
-    _set_theme_fonts(document)
-    _defaults(document)
-    normal = _paragraph_style(document, "Normal", after=6)
-    normal.paragraph_format.line_spacing = 1.15
-    _paragraph_style(document, "Heading 1", size=16, bold=True, color=NAVY, before=18, after=8, keep_next=True)
-    h1 = document.styles["Heading 1"].element.get_or_add_pPr()  # a rule under each chapter heading
-    rule = h1.makeelement(_w("pBdr"), {})
-    rule.append(rule.makeelement(_w("bottom"), {_w("val"): "single", _w("sz"): "8", _w("space"): "4",
-                                                _w("color"): ACCENT}))
-    _put(h1, rule, PPR_ORDER)
-    _paragraph_style(document, "Heading 2", size=12.5, bold=True, color=ACCENT, before=14, after=4, keep_next=True)
-    _paragraph_style(document, "Heading 3", size=10.5, bold=True, color=NAVY, before=10, after=3, keep_next=True)
-    _paragraph_style(document, "Cover Kicker", size=9, bold=True, color="FFFFFF", before=6, after=18,
-                     caps=True, spacing_pt=1.5)
-    _paragraph_style(document, "Cover Title", size=30, bold=True, color="FFFFFF", before=0, after=4)
-    _paragraph_style(document, "Cover Region", size=20, bold=False, color="FFD166", before=0, after=2)
-    _paragraph_style(document, "Cover Country", size=12, color="FFFFFF", before=0, after=10)
-    _paragraph_style(document, "Intro", size=10, color=GREY, italic=False, after=8)
-    _paragraph_style(document, "Hint", size=8.5, italic=True, color=GREY, before=3, after=10, keep_next=True)
-    _paragraph_style(document, "Table Text", size=8.5, before=0, after=0)
-    fill_in = _paragraph_style(document, "Fill-in Note", size=9, bold=True, color="7A5A00", before=2, after=6,
-                               keep_next=True)
-    _box(fill_in, FILL_IN, FILL_IN_EDGE)
-    bullet = document.styles["List Bullet"]
-    bullet.paragraph_format.space_after = Pt(3)
-    for name in ("Header", "Footer"):
-        _paragraph_style(document, name, size=8, color=GREY)
-
-    names = [s.name for s in document.styles]
-    link = (document.styles["Hyperlink"] if "Hyperlink" in names
-            else document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER))
-    link.font.color.rgb = RGBColor.from_string("1F5FAD")
-    link.font.underline = True
-
-    _table_style(document, "RoadmapTable", "Roadmap Table", header_fill=NAVY, header_color="FFFFFF",
-                 band_fill="F4F7FB", first_column_fill=PALE)
-    _table_style(document, "RoadmapFillinTable", "Roadmap Fill-in Table", header_fill="DCE6F0",
-                 header_color=NAVY, band_fill=None, body_fill="FFFDF3", border="C9B98A")
-    _table_style(document, "RoadmapCover", "Roadmap Cover", header_fill=NAVY, header_color="FFFFFF",
-                 band_fill=None, body_fill=NAVY, border=NAVY)
-
-
-# -- building blocks -------------------------------------------------------------------------------
-
-def _table(document, style_id: str, widths_cm: list[float], rows: int, *, header: bool = True,
-           first_column: bool = False, min_height_cm: float | None = None):
-    """A fixed-layout table of the given style, column widths and row count."""
-    from docx.oxml import parse_xml
-    from docx.shared import Cm
-
-    table = document.add_table(rows=rows, cols=len(widths_cm))
-    tbl_pr = table._tbl.tblPr
-    style = tbl_pr.find(_w("tblStyle"))
-    if style is None:
-        style = tbl_pr.makeelement(_w("tblStyle"), {})
-        tbl_pr.insert(0, style)
-    style.set(_w("val"), style_id)
-    look = tbl_pr.find(_w("tblLook"))
-    if look is not None:
-        tbl_pr.remove(look)
-    val = 0x20 * header + 0x80 * first_column + 0x400  # the legacy bit mask some readers still use
-    tbl_pr.append(parse_xml(
-        f'<w:tblLook xmlns:w="{W}" w:val="{val:04X}" w:firstRow="{int(header)}" w:lastRow="0" '
-        f'w:firstColumn="{int(first_column)}" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'))
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
-        if min_height_cm:
-            row.height = Cm(min_height_cm)
-        tr_pr = row._tr.get_or_add_trPr()  # a row is never cut in two by a page break
-        tr_pr.append(tr_pr.makeelement(_w("cantSplit"), {}))
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(_w("gridCol")), widths_cm):
-        col.set(_w("w"), str(int(width * 567)))
-    if header:
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        tr_pr.append(tr_pr.makeelement(_w("tblHeader"), {}))
-    return table
-
-
-def _cell_text(cell, text: str, style: str = "Table Text") -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.style = style
-    paragraph.text = text
-
-
-def _field(paragraph, instruction: str, placeholder: str = "1") -> None:
-    """A Word field (PAGE, NUMPAGES): Word and LibreOffice fill it in when they lay out the page."""
-    from docx.oxml import parse_xml
-
-    for xml in (f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="begin"/></w:r>',
-                f'<w:r xmlns:w="{W}"><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
-                f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="separate"/></w:r>',
-                f'<w:r xmlns:w="{W}"><w:t>{placeholder}</w:t></w:r>',
-                f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="end"/></w:r>'):
-        paragraph._p.append(parse_xml(xml))
-
-
-def _tag(document, text: str):
-    """A paragraph holding only a docxtpl control tag; docxtpl removes the paragraph when rendering."""
-    return document.add_paragraph(text, style="Normal")
-
-
-def _loop_rows(table, start: str, end: str, cells: list[str], style: str = "Table Text") -> None:
-    """Rows 1-3 of `table` become: `{%tr for %}`, the repeated row, `{%tr endfor %}`."""
-    _cell_text(table.rows[1].cells[0], start, style)
-    for cell, text in zip(table.rows[2].cells, cells):
-        _cell_text(cell, text, style)
-    _cell_text(table.rows[3].cells[0], end, style)
-
-
 # -- the document ----------------------------------------------------------------------------------
 
 def _cover(document) -> None:
     from docx.shared import Cm
 
-    block = _table(document, "RoadmapCover", [17.0], 1, header=False)
+    block = add_table(document, "RoadmapCover", [17.0], 1, header=False)
     cell = block.rows[0].cells[0]
-    _cell_text(cell, "Cluster Policy Toolkit · Phase 4 · Developing a roadmap", "Cover Kicker")
+    cell_text(cell, "Cluster Policy Toolkit · Phase 4 · Developing a roadmap", "Cover Kicker")
     for text, style in (("Cluster policy roadmap", "Cover Title"), ("{{ region }}", "Cover Region"),
                         ("{{ country or '' }}", "Cover Country")):
         cell.add_paragraph(text, style=style)
@@ -345,10 +80,10 @@ def _cover(document) -> None:
             ("Contact", "{{ contact or '–' }}"),
             ("Prepared from", "{{ source.series }}: {{ source.title }} (edition {{ source.edition }})"),
             ("Toolkit edition date", "{{ source.date }}"))
-    details = _table(document, "RoadmapTable", [5.0, 12.0], len(rows), header=False, first_column=True)
+    details = add_table(document, "RoadmapTable", [5.0, 12.0], len(rows), header=False, first_column=True)
     for row, (label, value) in zip(details.rows, rows):
-        _cell_text(row.cells[0], label)
-        _cell_text(row.cells[1], value)
+        cell_text(row.cells[0], label)
+        cell_text(row.cells[1], value)
 
     document.add_paragraph("How to use this roadmap", style="Heading 3")
     for text in (
@@ -370,22 +105,17 @@ def _choices(document) -> None:
     document.add_paragraph(
         "The toolkit works through three choices before the roadmap: which transition to support, which "
         "strategic challenges to address, and which cluster functions to use. Write down why.", style="Intro")
-    table = _table(document, "RoadmapTable", [4.2, 5.8, 7.0], 4, first_column=True)
+    table = add_table(document, "RoadmapTable", [4.2, 5.8, 7.0], 4, first_column=True)
     for cell, text in zip(table.rows[0].cells, ("Phase", "Your choice", "Why (to be completed)")):
-        _cell_text(cell, text)
+        cell_text(cell, text)
     for row, (phase, value) in zip(table.rows[1:], (
             ("1 · Thematic priorities", "{{ choices.priorities }}"),
             ("2 · Strategic challenges", "{{ choices.challenges }}"),
             ("3 · Cluster functions", "{{ choices.functions }}"))):
-        _cell_text(row.cells[0], phase)
-        _cell_text(row.cells[1], value)
-        _cell_text(row.cells[2], "")
-        _shade(row.cells[2], FILL_IN)
-
-
-def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    tc_pr.append(tc_pr.makeelement(_w("shd"), {_w("val"): "clear", _w("color"): "auto", _w("fill"): fill}))
+        cell_text(row.cells[0], phase)
+        cell_text(row.cells[1], value)
+        cell_text(row.cells[2], "")
+        shade(row.cells[2], FILL_IN)
 
 
 def _actions(document) -> None:
@@ -393,16 +123,16 @@ def _actions(document) -> None:
     document.add_paragraph(
         "Every policy action the toolkit proposes for your choices, by cluster function, with the examples "
         "it cites. The example names are links to their web pages.", style="Intro")
-    _tag(document, "{%p for group in groups %}")
+    tag_paragraph(document, "{%p for group in groups %}")
     document.add_paragraph("{{ group.title }}", style="Heading 2")
     document.add_paragraph("Source: Table {{ group.table_number }} of the toolkit, {{ group.table_title }}.",
                            style="Hint")
-    table = _table(document, "RoadmapTable", [3.0, 8.6, 5.4], 4, first_column=True)
+    table = add_table(document, "RoadmapTable", [3.0, 8.6, 5.4], 4, first_column=True)
     for cell, text in zip(table.rows[0].cells, ("Cluster function", "Policy actions", "Examples")):
-        _cell_text(cell, text)
-    _loop_rows(table, "{%tr for row in group.rows %}", "{%tr endfor %}",
+        cell_text(cell, text)
+    loop_rows(table, "{%tr for row in group.rows %}", "{%tr endfor %}",
                ["{{ row.function }}", "{{r row.actions }}", "{{r row.examples }}"])
-    _tag(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endfor %}")
 
 
 def _recommendations(document) -> None:
@@ -410,16 +140,16 @@ def _recommendations(document) -> None:
     document.add_paragraph(
         "The European Expert Group on Clusters' recommendations (Table {{ recommendations_table }} of the "
         "toolkit) whose actions appear in section 2.", style="Intro")
-    _tag(document, "{%p if recommendations %}")
-    table = _table(document, "RoadmapTable", [1.6, 11.0, 4.4], 4)
+    tag_paragraph(document, "{%p if recommendations %}")
+    table = add_table(document, "RoadmapTable", [1.6, 11.0, 4.4], 4)
     for cell, text in zip(table.rows[0].cells, ("No.", "Recommendation", "Area")):
-        _cell_text(cell, text)
-    _loop_rows(table, "{%tr for rec in recommendations %}", "{%tr endfor %}",
+        cell_text(cell, text)
+    loop_rows(table, "{%tr for rec in recommendations %}", "{%tr endfor %}",
                ["{{ rec.number }}", "{{ rec.title }}", "{{ rec.area }}"])
-    _tag(document, "{%p else %}")
+    tag_paragraph(document, "{%p else %}")
     document.add_paragraph("None of the actions in section 2 appears in the Expert Group's recommendations.",
                            style="Normal")
-    _tag(document, "{%p endif %}")
+    tag_paragraph(document, "{%p endif %}")
 
 
 def _fill_in(document) -> None:
@@ -432,13 +162,13 @@ def _fill_in(document) -> None:
         document.add_paragraph(heading, style="Heading 2")
         document.add_paragraph(f"✎ To be completed by you. {intro} Add or delete rows as you need.",
                                style="Fill-in Note")
-        table = _table(document, "RoadmapFillinTable", [w for _, w in columns], blank_rows + 1,
+        table = add_table(document, "RoadmapFillinTable", [w for _, w in columns], blank_rows + 1,
                        min_height_cm=0.75)
         for cell, (text, _) in zip(table.rows[0].cells, columns):
-            _cell_text(cell, text)
+            cell_text(cell, text)
         for row in table.rows[1:]:
             for cell in row.cells:
-                _cell_text(cell, "")
+                cell_text(cell, "")
 
 
 def _choices_of(column: str) -> list[tuple[str, str]]:
@@ -480,14 +210,14 @@ def _proposals(document) -> None:
     document.add_paragraph("✎ To be completed by you. Keep this table's header row: your proposals are read "
                            "back from it. Choose kind, priority, challenge and function from their lists; "
                            "add rows as you need.", style="Fill-in Note")
-    table = _table(document, "RoadmapFillinTable", [w for _, w, _ in PROPOSALS_COLUMNS], PROPOSAL_ROWS + 1,
+    table = add_table(document, "RoadmapFillinTable", [w for _, w, _ in PROPOSALS_COLUMNS], PROPOSAL_ROWS + 1,
                    min_height_cm=0.9)
     for cell, (text, _, _) in zip(table.rows[0].cells, PROPOSALS_COLUMNS):
-        _cell_text(cell, text)
+        cell_text(cell, text)
     control_id = 7001
     for row in table.rows[1:]:
         for cell, (text, _, column) in zip(row.cells, PROPOSALS_COLUMNS):
-            _cell_text(cell, "")
+            cell_text(cell, "")
             if column in CHOICES:
                 drop_down(cell.paragraphs[0], control_id, text.split(" (")[0], f"cpt-{column}", _choices_of(column))
                 control_id += 1
@@ -509,9 +239,9 @@ def _header_footer(document) -> None:
     footer.style = "Footer"
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(17.0), WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run("{{ source.series }}: {{ source.short_title }} · edition {{ source.edition }}\tPage ")
-    _field(footer, "PAGE")
+    add_field(footer, "PAGE")
     footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    add_field(footer, "NUMPAGES")
 
 
 def _page(document) -> None:
@@ -563,11 +293,11 @@ def _drop_leftovers(document) -> None:
             del document.part.rels[rel_id]
     settings = document.settings.element
     for child in list(settings):
-        if child.tag == _w("savePreviewPicture"):
+        if child.tag == wtag("savePreviewPicture"):
             settings.remove(child)
     body = document.element.body
     for p in list(body)[:1]:
-        if p.tag == _w("p") and not "".join(p.itertext()).strip():
+        if p.tag == wtag("p") and not "".join(p.itertext()).strip():
             body.remove(p)
 
 
@@ -582,7 +312,7 @@ def build_template() -> bytes:
 
     document = docx.Document()
     _drop_leftovers(document)
-    _styles(document)
+    add_styles(document)
     _page(document)
     _cover(document)
     _choices(document)
