@@ -1,0 +1,167 @@
+"""Example cards: one card per example any table cites, 4 to a page with crop marks and a QR code.
+
+Past one part's worth the cards are built in parts (separate targets, see handouts.targets), joined
+after the build into the one file to print.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import provenance
+from ..errors import PipelineError
+from ..model import Toolkit
+from .handout_page import Paper, common_context, output_name
+from .handout_qr import QR_SIZE_MM, qr_target
+from .site_data import LINK_RULES, example_notices
+
+_CARDS: list = []  # (toolkit, cards) of the last toolkit asked: every part's target asks again
+
+
+def card_records(toolkit: Toolkit) -> list[dict]:
+    """One card per example that any table cites, in the order the tables first show them.
+
+    Examples cited only in Table 5 get a card too: they are examples of the toolkit like any other.
+    """
+    if _CARDS and _CARDS[0][0] is toolkit:
+        return [dict(card) for card in _CARDS[0][1]]
+    cards = _card_records(toolkit)
+    _CARDS[:] = [(toolkit, cards)]
+    return [dict(card) for card in cards]
+
+
+def _card_records(toolkit: Toolkit) -> list[dict]:
+    tx = toolkit.taxonomy
+    order: list[str] = []
+    for cell in toolkit.cells():
+        order += [e.example_id for e in cell.examples]
+    order += [c.example for c in toolkit.table5_examples]
+    recs = {r.id: r for r in toolkit.recommendations}
+    notices = example_notices(toolkit, LINK_RULES)  # acknowledged slips in the link the card prints
+    cards = []
+    for example_id in dict.fromkeys(order):
+        record = toolkit.example_by_id.get(example_id)
+        if record is None:
+            continue  # an unknown id is the checker's finding; a card without a record has nothing to show
+        # grouped so a card stays short: one line per priority, one per recommendation
+        cells: dict[str, dict] = {}
+        for c in toolkit.cells_of_example(example_id):
+            group = cells.setdefault(c.priority, {
+                "priority": tx.term("priorities", c.priority), "pairs": [],
+                "table_number": toolkit.table_numbers.get(c.priority)})
+            pair = {"challenge": tx.term("challenges", c.challenge), "function": tx.term("functions", c.function)}
+            if pair not in group["pairs"]:
+                group["pairs"].append(pair)
+        table5: dict[str, dict] = {}
+        for c in toolkit.table5_of_example(example_id):
+            if c.recommendation in recs:
+                rec = recs[c.recommendation]
+                group = table5.setdefault(c.recommendation, {"recommendation": rec, "functions": [],
+                                                             "title_html": provenance.html(toolkit, rec, rec.title)})
+                function = tx.term("functions", c.function)
+                if function not in group["functions"]:
+                    group["functions"].append(function)
+        cards.append({"example": record, "cells": list(cells.values()), "table5": list(table5.values()),
+                      "qr": qr_target(toolkit, record), "notices": notices.get(example_id, [])})
+    return cards
+
+
+@dataclass(frozen=True)
+class CardSheet:
+    """Where the 2 x 2 cards sit on a page, in mm from the top-left corner, with their crop marks."""
+
+    margin_mm: float = 16.0  # outer edge of the card grid; crop marks live in 11-14 mm, clear of 10 mm
+    gutter_mm: float = 12.0  # between cards: crop marks from both neighbours without touching
+    mark_offset_mm: float = 2.0  # gap between a card corner and its mark
+    mark_length_mm: float = 3.0
+
+    def cards(self, width: float, height: float) -> list[dict]:
+        card_w = (width - 2 * self.margin_mm - self.gutter_mm) / 2
+        card_h = (height - 2 * self.margin_mm - self.gutter_mm) / 2
+        return [{"x": round(self.margin_mm + col * (card_w + self.gutter_mm), 3),
+                 "y": round(self.margin_mm + row * (card_h + self.gutter_mm), 3),
+                 "w": round(card_w, 3), "h": round(card_h, 3)}
+                for row in (0, 1) for col in (0, 1)]
+
+    def marks(self, width: float, height: float) -> list[dict]:
+        """Short lines pointing at each card edge, outside the card: the cutting guides."""
+        off, length, lines = self.mark_offset_mm, self.mark_length_mm, []
+        for c in self.cards(width, height):
+            for x in (c["x"], c["x"] + c["w"]):  # vertical marks above and below the card
+                lines.append((x, c["y"] - off - length, x, c["y"] - off))
+                lines.append((x, c["y"] + c["h"] + off, x, c["y"] + c["h"] + off + length))
+            for y in (c["y"], c["y"] + c["h"]):  # horizontal marks left and right of the card
+                lines.append((c["x"] - off - length, y, c["x"] - off, y))
+                lines.append((c["x"] + c["w"] + off, y, c["x"] + c["w"] + off + length, y))
+        return [dict(zip(("x1", "y1", "x2", "y2"), (round(v, 3) for v in line))) for line in lines]
+
+
+CARDS_PER_PAGE = 4
+CARD_SHEET = CardSheet()
+
+# Past one part's worth, the cards are built as parts of PART_CARDS cards (16 pages): separate targets, so
+# an edit re-renders one part and the parts render in parallel; `after_build` joins them into the one
+# file to print. WeasyPrint's cost grows faster than its page count: 625 pages in one go took 130 s.
+PART_CARDS = 64
+CARD_PARTS = "handouts/cards"  # where the parts go (the site's downloads offer only the joined file)
+
+
+def card_parts(toolkit: Toolkit) -> int:
+    """How many parts the cards are built in (1: one file, as for the 2021 paper's 59 cards)."""
+    return max(1, -(-len(card_records(toolkit)) // PART_CARDS))
+
+
+def cards_context(toolkit: Toolkit, paper: Paper, part: int | None = None) -> dict:
+    """The cards of one part (1-based; None: all), numbered across all parts."""
+    common = common_context(toolkit, "example-cards", paper)
+    width, height = common["paper"]["width_mm"], common["paper"]["height_mm"]
+    cards = card_records(toolkit)
+    for n, card in enumerate(cards, start=1):
+        card["number"] = n
+    total = len(cards)
+    if part is not None:
+        cards = cards[(part - 1) * PART_CARDS: part * PART_CARDS]
+    return {
+        **common,
+        "total": total,
+        "sheets": [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)],
+        "slots": CARD_SHEET.cards(width, height),
+        "marks": CARD_SHEET.marks(width, height),
+        "qr_size_mm": QR_SIZE_MM,
+    }
+
+
+def card_part_name(paper: Paper, part: int) -> str:
+    return f"example-cards-{paper.key}-part-{part:02d}"
+
+
+def join_card_parts(out: Path, toolkit: Toolkit, paper: Paper) -> Path | None:
+    """Join the card parts into the one file to print (when a part is newer), and drop parts no longer made.
+
+    qpdf copies the pages as they are (fast, little memory, the same bytes for the same parts); the
+    joined file keeps the parts' page content but not their tag trees: it is the file for the printer,
+    the parts remain the accessible ones.
+    """
+    import subprocess
+
+    from ..outputs import AtomicFile
+
+    parts = card_parts(toolkit)
+    folder = Path(out) / CARD_PARTS
+    wanted = [folder / f"{card_part_name(paper, p)}.pdf" for p in range(1, parts + 1)] if parts > 1 else []
+    for stale in sorted(folder.glob(f"example-cards-{paper.key}-part-*.pdf")):
+        if stale not in wanted:
+            stale.unlink()
+    joined = Path(out) / output_name("example-cards", paper)
+    if not wanted or not all(p.is_file() for p in wanted):
+        return None  # one file built directly, or a part failed (its error is reported)
+    if joined.is_file() and joined.stat().st_mtime >= max(p.stat().st_mtime for p in wanted):
+        return None
+    with AtomicFile(joined) as tmp:
+        run = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *map(str, wanted), "--",
+                              str(tmp)], capture_output=True, text=True)
+        if run.returncode not in (0, 3):  # 3: warnings only
+            raise PipelineError(f"handouts: joining the card parts into {joined} failed: "
+                                f"{(run.stderr.strip().splitlines() or ['qpdf failed'])[-1]}")
+    return joined
+

@@ -1,0 +1,148 @@
+"""Fitting a handout to its page limit: the largest type, and for crowded cells the most examples, whose
+real WeasyPrint layout stays within the limit; if even MIN_FONT_PT does not fit, the build stops and says
+which handout is too long.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..errors import PipelineError
+from ..paths import TEMPLATES
+from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
+from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
+from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_size_mm, qr_svg
+from .overflow import cell_page, first_examples, recommendation_page
+from .printed import label_once, printed_url
+
+MIN_FONT_PT = 7.5  # nothing printed smaller: legible at arm's length on a workshop table
+# candidate body sizes, largest first, in quarter points: a fitted table fills its page as far as it can
+FONT_STEPS_PT = tuple(11.0 - 0.25 * i for i in range(int((11.0 - MIN_FONT_PT) / 0.25) + 1))
+DEFAULT_PT = 9.5  # body size of the handouts without a page limit
+# Crowded handouts (hundreds of examples): every cell shows the same number of examples, the most that
+# fit at CROWDED_PT, then "and N more" with a QR code to the cell's page of the web tool (overflow.py).
+CROWDED_PT = 8.0
+FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
+MORE_QR_MM = 14.0  # a cell address of ~80 characters: modules of 0.34 mm, read by a phone at 15 cm
+
+
+def _environment():
+    env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
+                    qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
+                    min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
+                    recommendation_page=recommendation_page, more_qr_mm=MORE_QR_MM)
+    env.filters.update(label_once=label_once, printed_url=printed_url)
+    return env
+
+
+def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None,
+          alts: list[str] | None = None) -> str:
+    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all).
+
+    `alts` collects the alternative text of every QR code drawn, in drawing order (= the PDF's reading
+    order), for pdftags.py to put on the /Figure elements WeasyPrint leaves without one.
+    """
+    def shown(examples):
+        return first_examples(None, examples, limit)
+
+    def recorded_qr(link: str, size_mm: float | None = None, name: str = "") -> Markup:
+        svg = qr_svg(link, size_mm, name)
+        if svg and alts is not None:
+            alts.append(qr_alt(name, link))
+        return svg
+
+    return _environment().get_template(kind.template).render(**context, font_pt=font_pt, shown=shown,
+                                                              qr_svg=recorded_qr)
+
+
+def example_lists(context: dict) -> list[tuple]:
+    """The example lists of every cell a crowded handout prints."""
+    if context["kind"] == "priority":
+        return [cell.examples for row in context["rows"] for cell in row["cells"]]
+    if context["kind"] == "recommendations":
+        return [cell.examples for area in context["areas"] for item in area["recommendations"]
+                for cell in item["cells"]]
+    return []
+
+
+def _page_count(html: str, source: str) -> int:
+    """How many pages WeasyPrint lays this out on (layout only, no PDF written)."""
+    from weasyprint import HTML
+
+    base = TEMPLATES / TEMPLATE_FOLDER
+    document = HTML(string=html, base_url=str(base.resolve()) + "/",
+                    url_fetcher=asset_fetcher(base, source=source))
+    return len(document.render().pages)
+
+
+class DoesNotFit(PipelineError):
+    """A handout's content does not fit its page limit even at the smallest type."""
+
+
+def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, int | None]:
+    """(font size, examples per cell) of a handout: everything if it fits, else the crowded design.
+
+    Crowded: the largest number of examples per cell that fits at CROWDED_PT (binary search: fewer
+    examples never take more pages), then the largest font that fits with that number.
+    """
+    lists = example_lists(context) if kind.crowded else []
+    if not kind.crowded or sum(map(len, lists)) <= FULL_LAYOUT_MAX:
+        try:
+            return fit_font(kind, context, source), None
+        except DoesNotFit:
+            if not kind.crowded:
+                raise
+    most = max(map(len, lists), default=0)
+
+    def fits(limit: int) -> bool:
+        return _page_count(_html(kind, context, CROWDED_PT, limit), source) <= kind.max_pages
+
+    low, high = 0, most  # answer: the largest limit that fits
+    if not fits(0):
+        return fit_font(kind, context, source, limit=0), 0  # says what does not fit, even without examples
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return fit_font(kind, context, source, limit=low, floor_pt=CROWDED_PT), low
+
+
+def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
+             floor_pt: float = MIN_FONT_PT) -> float:
+    """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
+
+    Binary search over the steps: a larger font never takes fewer pages, and a layout costs ~0.2 s.
+    A kind that is not fitted is laid out once, at DEFAULT_PT, to check its limit.
+    """
+    if kind.max_pages is None:
+        return DEFAULT_PT
+
+    def fits(i: int) -> bool:
+        return _page_count(_html(kind, context, FONT_STEPS_PT[i], limit), source) <= kind.max_pages
+
+    low, high = 0, FONT_STEPS_PT.index(floor_pt)  # answer is the first index that fits
+    if not kind.fitted:
+        low = high = FONT_STEPS_PT.index(DEFAULT_PT)
+    if not fits(high):
+        pages = "one page" if kind.max_pages == 1 else f"{kind.max_pages} pages"
+        size = f"even at {MIN_FONT_PT} pt" if kind.fitted else "at its fixed type sizes"
+        raise DoesNotFit(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
+                         "shorten its texts in the sources")
+    while low < high:
+        mid = (low + high) // 2
+        if fits(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return FONT_STEPS_PT[low]
+
+
+def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
+    source = f"handout '{name}'"
+    font_pt, limit = fit_layout(kind, context, name)
+    alts: list[str] = []  # one per QR code, in the order the template draws them: the PDF's reading order
+    html = _html(kind, context, font_pt, limit, alts=alts)
+    return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
+                      forms=context["kind"] == "feedback-form", figure_alts=tuple(alts))
+

@@ -1,0 +1,61 @@
+"""QR codes on handouts: what a code opens, its alternative text, and a vector code sized for print.
+
+A module of at least QR_MIN_MODULE_MM is ~2.4 pixels at 100 dpi (a phone camera at arm's length, a cheap
+scan): error correction M (15 %, survives a fold or a smudge) unless that makes modules smaller, then L;
+a code that is too dense even at L is printed larger rather than finer.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..model import Toolkit
+from ..urlsafety import web_link
+from .printed import printed_url
+
+QR_SIZE_MM = 28.0  # with the quiet zone; a denser code is printed larger (QR_MIN_MODULE_MM)
+QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
+QR_MIN_MODULE_MM = 0.6  # see the module docstring
+QR_ERROR_LEVELS = ("m", "l")
+
+
+def qr_target(toolkit: Toolkit, example) -> str:
+    """What an example's QR code opens: its page on the web tool when `sources/event.yaml` gives the site's
+    public address (`web_address`), else the example's own link ("" if it has no web address)."""
+    site = toolkit.event.web_address
+    if site:
+        return f"{site.rstrip('/')}/examples/{example.id}.html"
+    return example.link if web_link(example.link) else ""
+
+
+def qr_alt(name: str, target: str) -> str:
+    """The QR code's alternative text in the PDF: what it is for, and the address it opens."""
+    return f"QR code for {name}: {printed_url(target)}" if name else f"QR code: {printed_url(target)}"
+
+
+def qr_code(link: str):
+    """The segno code for a link with the error level chosen for print (see QR_MIN_MODULE_MM)."""
+    import segno
+
+    for level in QR_ERROR_LEVELS:
+        code = segno.make(link, error=level, micro=False, boost_error=False)
+        if code.symbol_size(border=QR_QUIET_MODULES)[0] * QR_MIN_MODULE_MM <= QR_SIZE_MM:
+            return code
+    return code
+
+
+def qr_size_mm(code) -> float:
+    return max(QR_SIZE_MM, code.symbol_size(border=QR_QUIET_MODULES)[0] * QR_MIN_MODULE_MM)
+
+
+def qr_svg(link: str, size_mm: float | None = None, name: str = "") -> Markup:
+    """The link as an inline vector QR code, QR_SIZE_MM wide unless its modules would be too fine (or the
+    caller's `size_mm`); `name`, what it is for, goes into the PDF's alternative text (see _html)."""
+    if not web_link(link):  # a QR code only ever leads to a web address
+        return Markup("")
+    code = qr_code(link)
+    size_mm = size_mm or qr_size_mm(code)
+    modules = code.symbol_size(border=QR_QUIET_MODULES)[0]
+    # segno writes only path data and numbers here (no text of ours), so the markup is safe to inline
+    return Markup(code.svg_inline(scale=size_mm / modules, border=QR_QUIET_MODULES, unit="mm",
+                                  dark="#000", light=None, svgclass="qr", lineclass=None))
+
