@@ -6,9 +6,9 @@ Heavy libraries (WeasyPrint, pandas, docxtpl) are imported inside the tasks that
 """
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import task
 
-from pipeline.cli import user_errors
+from pipeline.cli import run_command, user_errors
 
 SOURCES = "sources"
 
@@ -24,11 +24,8 @@ def check(c, sources=SOURCES, workbook=None, no_waivers=False, strict=False, out
     """Check the sources for consistency; write output/check/report.{json,html}. Exit 1 on errors."""
     from pipeline.checks.run import check_command
 
-    with user_errors():
-        code = check_command(Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict,
-                             out=Path(out), edition=edition, final=final)
-    if code:
-        raise Exit(code=code)
+    run_command(check_command, Path(sources), workbook=workbook, use_waivers=not no_waivers, strict=strict,
+                out=Path(out), edition=edition, final=final)
 
 
 @task(help={"sources": "folder with the source files (default: sources)",
@@ -38,10 +35,7 @@ def fix(c, sources=SOURCES, edition=None, apply=False):
     """Propose errata for the slips the check can correct with certainty, as a diff of sources/errata.yaml."""
     from pipeline.fixes import fix_command
 
-    with user_errors():
-        code = fix_command(Path(sources), edition=edition, apply=apply)
-    if code:
-        raise Exit(code=code)
+    run_command(fix_command, Path(sources), edition=edition, apply=apply)
 
 
 @task(name="changes", help={"sources": "folder with the source files (default: sources)",
@@ -53,10 +47,7 @@ def changes_(c, sources=SOURCES, from_=None, to=None, from_git=None, out="output
     """What changed between two editions: output/changes/changes.html and .pdf (summary and word-level redlines)."""
     from pipeline.render.changes import changes_command
 
-    with user_errors():
-        code = changes_command(Path(sources), from_edition=from_, to_edition=to, from_git=from_git, out=Path(out))
-    if code:
-        raise Exit(code=code)
+    run_command(changes_command, Path(sources), from_edition=from_, to_edition=to, from_git=from_git, out=Path(out))
 
 
 @task(help={"sources": "folder with the source files (default: sources)",
@@ -66,10 +57,7 @@ def freeze(c, sources=SOURCES, edition=None, force=False):
     """Lock what a published edition prints (sources/locks/ID.json): any later change to it is a check error."""
     from pipeline.freeze import freeze_command
 
-    with user_errors():
-        code = freeze_command(Path(sources), edition, force=force)
-    if code:
-        raise Exit(code=code)
+    run_command(freeze_command, Path(sources), edition, force=force)
 
 
 @task(help={"sources": "folder with the source files (default: sources)",
@@ -111,11 +99,8 @@ def test(c, fast=False, huge=False):
 def _render(builders, sources, options=None, force=False, jobs=None, out=None, edition=None, final=False):
     from pipeline.build import build_command
 
-    with user_errors():
-        code = build_command(Path(sources), builders, options or {}, force=force,
-                             jobs=int(jobs) if jobs else None, out=out, edition=edition, final=final)
-    if code:
-        raise Exit(code=code)
+    run_command(build_command, Path(sources), builders, options or {}, force=force,
+                jobs=int(jobs) if jobs else None, out=out, edition=edition, final=final)
 
 
 RENDER_HELP = {"sources": "folder with the source files (default: sources)",
@@ -174,11 +159,8 @@ def harvest(c, paths, sources=SOURCES, out="output"):
     """Read contributions back (roadmaps, feedback forms, web proposals) into output/harvest/review.xlsx."""
     from pipeline.contributions.harvest import harvest_command
 
-    with user_errors():
-        code = harvest_command([p.strip() for p in paths.split(",") if p.strip()],
-                               sources=Path(sources), out=Path(out))
-    if code:
-        raise Exit(code=code)
+    run_command(harvest_command, [p.strip() for p in paths.split(",") if p.strip()],
+                sources=Path(sources), out=Path(out))
 
 
 @task(positional=["review"], help={
@@ -190,10 +172,7 @@ def accept(c, review="output/harvest/review.xlsx", edition=None, dry_run=False, 
     """Apply the review sheet's decisions to the CSV sources (diff, check; exit 2 on a bad decision row)."""
     from pipeline.contributions.accept import accept_command
 
-    with user_errors():
-        code = accept_command(Path(review), sources=Path(sources), edition=edition, dry_run=dry_run)
-    if code:
-        raise Exit(code=code)
+    run_command(accept_command, Path(review), sources=Path(sources), edition=edition, dry_run=dry_run)
 
 
 @task(help=RENDER_HELP)
@@ -217,11 +196,8 @@ def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workb
     from pipeline.build import available_builders, build_command
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()
-    with user_errors():
-        code = build_command(Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
-                             out=out, workbook=workbook, edition=edition, final=final)
-    if code:
-        raise Exit(code=code)
+    run_command(build_command, Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
+                out=out, workbook=workbook, edition=edition, final=final)
 
 
 @task(help={"sources": "folder with the source files (default: sources)",

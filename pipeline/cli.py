@@ -27,3 +27,13 @@ def user_errors():
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise Exit(code=130) from None
+
+
+def run_command(command, *args, **kwargs) -> None:
+    """What a task does: call the library's command under user_errors(); its non-zero return is the exit code."""
+    from invoke import Exit
+
+    with user_errors():
+        code = command(*args, **kwargs)
+    if code:
+        raise Exit(code=code)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import Origin, PipelineError, SourceError
 from .sources.tables import Row, Table, display_path
-from .sources.texts import read_yaml
+from .sources.texts import list_entries, read_yaml
 
 EDITIONS_FILE = "editions.yaml"
 EDITION_COLUMNS = ("since", "withdrawn")
@@ -85,17 +85,11 @@ def read_editions(sources: Path) -> Editions:
     if not path.exists():
         return _implicit(Path(sources))
     doc = read_yaml(path)
-    if not isinstance(doc.data, list) or not doc.data:
-        raise SourceError(doc.origin.at(line=1), "expected a list of editions (id, title, date, status), oldest first")
+    hint = "editions (id, title, date, status), oldest first"
+    if not doc.data:
+        raise SourceError(doc.origin.at(line=1), f"expected a list of {hint}")
     items: list[Edition] = []
-    for i, item in enumerate(doc.data):
-        where = doc.at(f"[{i}]")
-        if not isinstance(item, dict):
-            raise SourceError(where, "expected a mapping with id, title, date and status")
-        unknown = sorted(set(map(str, item)) - set(EDITION_KEYS))
-        if unknown:
-            raise SourceError(doc.at(f"[{i}].{unknown[0]}"),
-                              f"unknown key '{unknown[0]}' (expected: {', '.join(EDITION_KEYS)})")
+    for i, where, item in list_entries(doc, EDITION_KEYS, hint, "id, title, date and status"):
         for key in ("id", "title", "date", "status"):
             if item.get(key) in (None, ""):
                 raise SourceError(where, f"edition {i + 1}: missing required key '{key}'")

@@ -26,7 +26,7 @@ from pathlib import Path
 from .editions import Edition, Editions
 from .errors import Origin, SourceError
 from .model import DEFAULT_LABEL, Citation, Toolkit
-from .sources.texts import read_yaml
+from .sources.texts import list_entries, read_yaml
 
 ERRATA_FILE = "errata.yaml"
 KINDS = ("typo", "repeated label", "repeated word", "name variant", "link", "country", "punctuation",
@@ -81,18 +81,11 @@ def read_errata(sources: Path, editions: Editions) -> list[Erratum]:
     doc = read_yaml(path)
     if doc.data is None:
         return []
-    if not isinstance(doc.data, list):
-        raise SourceError(doc.origin.at(line=1), "expected a list of errata (target, field, printed, corrected, "
-                          "kind, reason, edition, status)")
     out: list[Erratum] = []
     seen: dict[tuple[str, str, str], Origin] = {}
-    for i, item in enumerate(doc.data):
-        where = doc.at(f"[{i}]")
-        if not isinstance(item, dict):
-            raise SourceError(where, "expected a mapping with target, printed, corrected, kind, reason, edition, status")
-        unknown = sorted(set(map(str, item)) - set(KEYS))
-        if unknown:
-            raise SourceError(doc.at(f"[{i}].{unknown[0]}"), f"unknown key '{unknown[0]}' (expected: {', '.join(KEYS)})")
+    for i, where, item in list_entries(
+            doc, KEYS, "errata (target, field, printed, corrected, kind, reason, edition, status)",
+            "target, printed, corrected, kind, reason, edition, status"):
         values = {}
         for key in KEYS:
             value = item.get(key)
@@ -176,24 +169,21 @@ def _patch(current: str, erratum: Erratum) -> str:
     raise Stale(f"now reads '{shown}', which does not contain '{erratum.printed}'")
 
 
+# The target kinds that name a record by its id, and the Toolkit attribute holding those records.
+RECORD_TABLES = {"example": "examples", "action": "actions", "recommendation": "recommendations",
+                 "figure": "figures"}
+
+
 def apply_one(tk: Toolkit, e: Erratum) -> Origin:
     """Apply one erratum to the toolkit in place; return the origin of the corrected value."""
     kind, key, f = e.target_kind, e.key, e.field
-    if kind == "example":
-        i = _find(tk.examples, lambda x: x.id == key, f"example '{key}'")
-        value = _patch(getattr(tk.examples[i], f), e)
-        tk.examples = _swap(tk.examples, i, replace(tk.examples[i], **{f: value}))
-        return tk.examples[i].origin.at(column=f)
-    if kind == "action":
-        i = _find(tk.actions, lambda x: x.id == key, f"action '{key}'")
-        value = _patch(getattr(tk.actions[i], f), e)
-        tk.actions = _swap(tk.actions, i, replace(tk.actions[i], **{f: value}))
-        return tk.actions[i].origin.at(column=f)
-    if kind == "recommendation":
-        i = _find(tk.recommendations, lambda x: x.id == key, f"recommendation '{key}'")
-        value = _patch(getattr(tk.recommendations[i], f), e)
-        tk.recommendations = _swap(tk.recommendations, i, replace(tk.recommendations[i], **{f: value}))
-        return tk.recommendations[i].origin.at(column=f)
+    if kind in RECORD_TABLES:  # a field of a record found by its id
+        table = RECORD_TABLES[kind]
+        rows = getattr(tk, table)
+        i = _find(rows, lambda x: x.id == key, f"{kind} '{key}'")
+        setattr(tk, table, _swap(rows, i, replace(rows[i], **{f: _patch(getattr(rows[i], f), e)})))
+        origin = rows[i].origin
+        return origin.at(key=f"{origin.key}.{f}") if kind == "figure" else origin.at(column=f)
     if kind == "citation":
         table = "table5_examples" if "@table5:" in key else "cell_examples"
         rows = getattr(tk, table)
@@ -211,11 +201,6 @@ def apply_one(tk: Toolkit, e: Erratum) -> Origin:
         value = _patch(tk.table5_action_text(row), e)
         tk.table5_actions = _swap(tk.table5_actions, i, replace(row, text=value))
         return row.origin.at(column="text")
-    if kind == "figure":
-        i = _find(tk.figures, lambda x: x.id == key, f"figure '{key}'")
-        value = _patch(getattr(tk.figures[i], f), e)
-        tk.figures = _swap(tk.figures, i, replace(tk.figures[i], **{f: value}))
-        return tk.figures[i].origin.at(key=f"{tk.figures[i].origin.key}.{f}")
     # a prose passage
     i = _find(tk.sections, lambda s: s.origin.file == key or s.origin.file.endswith("/" + key),
               f"prose file '{key}'")

@@ -72,25 +72,17 @@ OPTIONAL_WAIVER_KEYS = ("until", "at")
 
 def load_waivers(path: Path, known_rules: set[str]) -> list[Waiver]:
     """The waivers file as a list of Waiver; a missing file means none. Bad entries -> SourceError."""
-    from .sources.texts import read_yaml
+    from .sources.texts import list_entries, read_yaml
 
     if not path.exists():
         return []
     doc = read_yaml(path)
     if doc.data is None:
         return []
-    if not isinstance(doc.data, list):
-        raise SourceError(doc.origin.at(line=1), "expected a list of {rule, subject, reason} entries")
     out: list[Waiver] = []
     seen: dict[tuple, Origin] = {}
-    for i, item in enumerate(doc.data):
-        where = doc.at(f"[{i}]")
-        if not isinstance(item, dict):
-            raise SourceError(where, "expected a mapping with rule, subject and reason")
-        unknown = sorted(set(map(str, item)) - set(WAIVER_KEYS) - set(OPTIONAL_WAIVER_KEYS))
-        if unknown:
-            raise SourceError(doc.at(f"[{i}].{unknown[0]}"),
-                              f"unknown key '{unknown[0]}' (expected: {', '.join(WAIVER_KEYS + OPTIONAL_WAIVER_KEYS)})")
+    for i, where, item in list_entries(doc, WAIVER_KEYS + OPTIONAL_WAIVER_KEYS, "{rule, subject, reason} entries",
+                                       "rule, subject and reason"):
         values = {}
         for key in WAIVER_KEYS:
             value = item.get(key)

@@ -8,6 +8,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED = PROJECT / "sources"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download fails here
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +96,13 @@ def verify_sources(folder: Path) -> None:
         new = re.sub(r"^( *-? *)(\w*?)status: reconstructed\n(?: *\w*status_reason: .*\n)?", verified, text, flags=re.M)
         if new != text:
             path.write_text(new, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()

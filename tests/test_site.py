@@ -15,7 +15,6 @@ from pipeline.render import site
 from pipeline.targets import fingerprint
 from tests.conftest import SHIPPED, edit
 
-CHROMIUM = "/usr/bin/chromium"
 SCRIPT_NAME = "<script>alert(1)</script>"
 ACCENTED = "Pôle Écosystème Numérique"
 
@@ -48,15 +47,6 @@ def hostile(tmp_path_factory):
     toolkit = load(sources)
     assert toolkit.example_by_id["innovation-clusters-saxony"].name == SCRIPT_NAME
     return build_site(toolkit, root / "output")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -21,7 +21,6 @@ from pipeline.render import site
 from tests.conftest import SHIPPED, edit
 
 pytestmark = pytest.mark.slow
-CHROMIUM = "/usr/bin/chromium"
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -39,15 +38,6 @@ def output(shipped, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(output) -> Path:
     return output / "site"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def footnote_unused(toolkit: Toolkit):
                           [defs[mark]])
 
 
-def _texts(toolkit: Toolkit):
+def printed_texts(toolkit: Toolkit):
     """(subject prefix, origin, text) for every printed text an editor types."""
     for section, origin, text in _prose_lines(toolkit):
         yield f"section:{section.id}", origin, text
@@ -107,7 +107,7 @@ def _texts(toolkit: Toolkit):
 @rule("prose.repeated-word", ERROR, "no word or phrase is accidentally repeated ('the the')")
 def repeated_word(toolkit: Toolkit):
     found: dict[str, tuple[str, list[Origin]]] = {}
-    for prefix, origin, text in _texts(toolkit):
+    for prefix, origin, text in printed_texts(toolkit):
         if not text:
             continue
         for m in REPEAT.finditer(text):

@@ -15,7 +15,7 @@ from ..errors import PipelineError
 from ..model import Toolkit
 from ..report import WARNING
 from . import finding, rule
-from .prose import _prose_lines
+from .prose import printed_texts
 
 LANGUAGE = "en_GB"
 WORDS_FILE = "words.txt"
@@ -50,18 +50,14 @@ def read_words(path: Path) -> set[str]:
 
 
 def texts(toolkit: Toolkit):
-    """(subject prefix, origin, text) of everything the rule reads: prose, actions, captions, titles."""
-    for section, origin, text in _prose_lines(toolkit):
-        yield f"section:{section.id}", origin, text
-    for a in toolkit.actions:
-        yield f"action:{a.id}", a.origin.at(column="text"), a.text
-    for row in toolkit.table5_actions:
-        if row.text:
-            yield f"table5-action:{row.recommendation}/{row.function}", row.origin.at(column="text"), row.text
-    for r in toolkit.recommendations:
-        yield f"recommendation:{r.id}", r.origin.at(column="title"), r.title
-    for f in toolkit.figures:
-        yield f"figure:{f.id}", f.origin.at(key=f"{f.origin.key}.caption"), f.caption
+    """(subject prefix, origin, text) of everything the rule reads: prose, actions, captions, titles.
+    Example names are proper names (never spell-checked); Table 5 actions keep their own subject prefix."""
+    for prefix, origin, text in printed_texts(toolkit):
+        if prefix.startswith("example:"):
+            continue
+        if prefix.startswith("table5:"):
+            prefix = "table5-action:" + prefix[len("table5:"):]
+        yield prefix, origin, text
 
 
 def known_names(toolkit: Toolkit) -> set[str]:

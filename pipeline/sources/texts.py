@@ -137,6 +137,22 @@ def read_yaml(path: Path) -> YamlDoc:
     return parse_yaml(read_text(path), Origin(display_path(path)))
 
 
+def list_entries(doc: YamlDoc, keys, list_hint: str, item_hint: str):
+    """(index, origin, mapping) for each entry of a YAML file that is a list of mappings (editions, errata,
+    waivers); SourceError at the line of a non-list, a non-mapping entry or the first unknown key."""
+    if not isinstance(doc.data, list):
+        raise SourceError(doc.origin.at(line=1), f"expected a list of {list_hint}")
+    for i, item in enumerate(doc.data):
+        where = doc.at(f"[{i}]")
+        if not isinstance(item, dict):
+            raise SourceError(where, f"expected a mapping with {item_hint}")
+        unknown = sorted(set(map(str, item)) - set(keys))
+        if unknown:
+            raise SourceError(doc.at(f"[{i}].{unknown[0]}"),
+                              f"unknown key '{unknown[0]}' (expected: {', '.join(keys)})")
+        yield i, where, item
+
+
 def read_markdown(path: Path) -> MarkdownDoc:
     """A Markdown file whose first lines are `---`, YAML front matter, `---`."""
     origin = Origin(display_path(path))
