@@ -143,3 +143,6 @@ def test_the_report_as_html_and_pdf(tmp_path):
                          text=True, check=True).stdout
     assert "What changed" in pdf and "reinforce" in pdf and "sources/errata.yaml:" in pdf
     assert re.search(r"Page 1 of \d", pdf)
+    from tests.pdfua_check import pdfua_problems
+
+    assert pdfua_problems(tmp_path / "changes" / "changes.pdf") == []  # tagged for screen readers too

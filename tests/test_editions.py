@@ -155,6 +155,51 @@ def test_the_2021_paper_still_prints_its_slips(outputs, first):
     assert missing == []
 
 
+# The text of the 2021 paper as printed: pdftotext of the published PDF (tables garbled by the extraction,
+# each page's links listed after it). The 2021 edition must print every line of it.
+AS_PRINTED = PROJECT / "tests" / "fixtures" / "as-printed-2021.txt"
+# Page furniture (running header, proof footer, page numbers) and the lines the extraction itself made:
+FURNITURE = re.compile(r"^(Strengthening the European economy through collaboration|Proof of .*|PROOF|\d+)$")
+NOT_PRINTED_AS_A_LINE = {
+    # the extraction read the rotated row label of Table 1's first row into the header line above it
+    "Innovation Policy actions that leverage clusters to support:",
+    # the heading is the template's word, not the sources': the 2021 paper put a space before a colon
+    "Authors :",
+}
+
+
+def _line(text: str) -> str:
+    """One line as comparable text: "1. Sources" (a list or footnote number, with or without its dot) as
+    "1Sources", since pdftotext renders our list numbers and footnote marks with a dot and a space."""
+    return re.sub(r"^(\d+)\.? ?(?=\D)", r"\1", text.strip())
+
+
+def _squash(text: str) -> str:
+    """No whitespace, soft hyphens or dashes (line breaks and hyphenation fall elsewhere), case folded
+    (the cover sets its title in capitals by CSS)."""
+    return re.sub(r"[\s\u00ad\-\u2010\u2011\u2013]+", "", text).casefold()
+
+
+@pytest.mark.slow
+def test_the_2021_paper_prints_every_line_of_the_paper_as_printed(outputs):
+    """The 2021 edition's paper text equals the as-printed paper: every line of the 2021 PDF's text (prose,
+    headings, captions, footnotes, figure and table cells, of any length) is in the 2021 edition's PDF,
+    page furniture aside. (What the edition adds, the proof's marks and Editorial notes and the rebuilt
+    Annex, is the provenance tests'; that nothing else changes is the 2021 lock's, test_freeze.)"""
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(outputs / "2021" / "paper" / "toolkit.pdf"), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    ours = _squash("\n".join(_line(line) for line in raw.replace("\f", "\n").splitlines()
+                              if not FURNITURE.match(line.strip())))
+    printed = [_line(line) for line in AS_PRINTED.read_text(encoding="utf-8").splitlines()]
+    printed = [line for line in printed if line and not FURNITURE.match(line) and "...." not in line  # contents
+               and not line.startswith(("http://", "https://"))]  # the extraction's list of each page's links
+    assert len(printed) > 1300
+    missing = [line for line in printed if _squash(line) not in ours]
+    assert sorted(missing) == sorted(NOT_PRINTED_AS_A_LINE)
+    # the slips are part of the text as printed: the 2021 edition keeps them
+    assert "strenghten the role of clusters" in AS_PRINTED.read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_no_output_of_the_corrected_edition_prints_a_slip(outputs):
     latest = outputs / "latest"
@@ -210,3 +255,17 @@ def test_an_unknown_edition_in_front_matter_or_a_yaml_item_names_file_and_line(s
          "  author: European Commission\n  withdrawn: \"2021\"\n  since: 2021-corrected\n")
     with pytest.raises(SourceError, match=r"references\.yaml:\d+ .*withdrawn in '2021', which is not after"):
         load(sources)
+
+
+@pytest.mark.slow
+def test_every_pdf_of_both_editions_passes_pdfua(outputs):
+    """pdfua (PDF/UA-1's machine-checkable rules): no error, no warning on every PDF `invoke build` writes
+    (the paper, each handout with the pocket guide, the cards and the feedback form, the roadmaps' PDFs if
+    any) for the latest edition, and on the 2021 edition's paper."""
+    from tests.pdfua_check import pdfua_problems
+
+    pdfs = sorted(outputs.rglob("*.pdf"))
+    names = {p.relative_to(outputs).as_posix() for p in pdfs}
+    assert {"2021/paper/toolkit.pdf", "latest/paper/toolkit.pdf", "latest/handouts/example-cards-a4.pdf",
+            "latest/handouts/four-phases-a4.pdf", "latest/handouts/feedback-form-a4.pdf"} <= names
+    assert [p for pdf in pdfs for p in pdfua_problems(pdf)] == []
