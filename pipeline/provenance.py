@@ -37,7 +37,8 @@ COLUMNS = ("status", "status_reason", "verified_by", "verified_on", "verified_so
 DAGGER = "†"
 SHORT = {RECONSTRUCTED: "reconstructed by the editors, not the 2021 wording", CONTRIBUTED: "contributed, not yet verified"}
 LEGEND = ("Marked {what} is not the wording of the 2021 paper: the editors reconstructed it where the 2021 "
-          "text is lost, and it awaits verification (the paper's Editorial notes give each reason).")
+          "text is lost, or a reader contributed it, and it awaits verification (the paper's Editorial notes "
+          "give each reason).")
 
 
 @dataclass(frozen=True)
@@ -398,6 +399,14 @@ def marks_of(tk) -> Marks:
 def html(tk, record, text: str, field_name: str = ""):
     """`text` for a web page or a handout: tinted with its mark when unverified, else just escaped."""
     return marks_of(tk).wrap(record, text, field_name, href=None)
+
+
+def example_name(tk, printed):
+    """A printed example's name for HTML (a matrix cell of a handout or of the web tool): marked by the
+    status of that place's line when it has its own (a reconstructed citation), else by the example's."""
+    marks = marks_of(tk)
+    record = next((r for r in (printed.citation, printed.example) if r is not None and marks.item(r)), None)
+    return marks.wrap(record, printed.name, href=None) if record is not None else html(tk, None, printed.name)
 
 
 def plain(tk, record, text: str, field_name: str = "") -> str:

@@ -75,6 +75,7 @@ def _example_page(toolkit: Toolkit, example_id: str) -> str:
 
 def _printed(toolkit: Toolkit, printed) -> dict:
     return {"label": printed.label, "name": printed.name, "country": printed.country, "link": printed.link,
+            "name_html": provenance.example_name(toolkit, printed),  # marked while unverified
             "shown_link": printed_url(printed.link), "aliases": list(country_aliases(printed.country)),
             "page": _example_page(toolkit, printed.example_id)}
 
@@ -121,7 +122,7 @@ def index_context(toolkit: Toolkit) -> dict:
                 cells.append({
                     "function": _term(f),
                     "recommendations": [r.id for r in recs],
-                    "actions": [{"id": a.id, "text": a.text,
+                    "actions": [{"id": a.id, "text": a.text, "text_html": provenance.html(toolkit, a, a.text),
                                  "recommendations": [_rec(r, areas, toolkit) for r in toolkit.recommendations_for_actions({a.id})]}
                                 for a in cell.actions],
                     **_shown(toolkit, cell.examples, HOME_CELL_EXAMPLES),
@@ -148,7 +149,16 @@ def index_context(toolkit: Toolkit) -> dict:
         "table5_only": sum(e["table5_only"] for e in examples),
         "downloads": downloads(toolkit),
         "propose": propose_context(toolkit, "index.html"),
+        "provenance_legend": _legend_if_marked(toolkit, [c for p in priorities for r in p["rows"] for c in r["cells"]]),
     }
+
+
+def _legend_if_marked(toolkit: Toolkit, cells: list[dict]):
+    """The sentence explaining the marks, on a page whose cells print one (else nothing)."""
+    from markupsafe import Markup
+
+    shown = [a["text_html"] for c in cells for a in c["actions"]] + [e["name_html"] for c in cells for e in c["examples"]]
+    return provenance.legend(toolkit, "wording") if any("prov-mark" in h for h in shown) else Markup("")
 
 
 def _shown(toolkit: Toolkit, examples, limit: int | None) -> dict:
@@ -180,13 +190,16 @@ def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str)
     """One cell in full: the page "and N more" leads to (on the home page and from printed QR codes)."""
     cell = toolkit.cell(priority, challenge, function)
     areas = {a.id: a.label for a in toolkit.taxonomy.areas}
-    return {"site": _site(toolkit),
-            "priority": _term(cell.priority), "challenge": _term(cell.challenge), "function": _term(cell.function),
-            "table_number": toolkit.table_numbers.get(priority),
-            "actions": [{"id": a.id, "text": a.text,
-                         "recommendations": [_rec(r, areas, toolkit) for r in toolkit.recommendations_for_actions({a.id})]}
-                        for a in cell.actions],
-            "examples": [_printed(toolkit, e) for e in cell.examples]}
+    context = {"site": _site(toolkit),
+               "priority": _term(cell.priority), "challenge": _term(cell.challenge), "function": _term(cell.function),
+               "table_number": toolkit.table_numbers.get(priority),
+               "actions": [{"id": a.id, "text": a.text, "text_html": provenance.html(toolkit, a, a.text),
+                            "recommendations": [_rec(r, areas, toolkit)
+                                                for r in toolkit.recommendations_for_actions({a.id})]}
+                           for a in cell.actions],
+               "examples": [_printed(toolkit, e) for e in cell.examples]}
+    context["provenance_legend"] = _legend_if_marked(toolkit, [context])
+    return context
 
 
 def search_data(toolkit: Toolkit) -> bytes:
