@@ -97,9 +97,9 @@ def test(c, fast=False, huge=False):
 # -- one output format at a time ------------------------------------------------------------------
 
 def _render(builders, sources, options=None, force=False, jobs=None, out=None, edition=None, final=False):
-    from pipeline.build import build_command
+    from pipeline.uptodate import build_or_replay
 
-    run_command(build_command, Path(sources), builders, options or {}, force=force,
+    run_command(build_or_replay, Path(sources), builders, options or {}, force=force,
                 jobs=int(jobs) if jobs else None, out=out, edition=edition, final=final)
 
 
@@ -193,10 +193,10 @@ def site(c, sources=SOURCES, force=False, out=None, edition=None, final=False):
             "final": "a final edition: refuse (exit 1) while any item is unverified; no marks, no 'Proof'"})
 def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workbook=None, edition=None, final=False):
     """The main job: check, then the paper, the handouts, the default roadmaps and the web tool."""
-    from pipeline.build import available_builders, build_command
+    from pipeline.uptodate import available_builders, build_or_replay
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()
-    run_command(build_command, Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
+    run_command(build_or_replay, Path(sources), builders, {}, force=force, jobs=int(jobs) if jobs else None,
                 out=out, workbook=workbook, edition=edition, final=final)
 
 

@@ -7,13 +7,15 @@ every previous output whole; the manifest is only updated for targets that finis
 """
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import importlib
 import json
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +27,9 @@ from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, 
                          write_manifest)
 from .oserrors import OSProblem
 from .targets import Target, fingerprint, forget_templates
+from .uptodate import BUILDERS, available_builders, code_version  # noqa: F401 (callers import them from here)
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
-BUILDERS = ("paper", "handouts", "roadmaps", "site")  # the order `invoke build` runs them in
 
 
 @dataclass
@@ -44,12 +46,6 @@ class Summary:
 
 def builder_module(name: str):
     return importlib.import_module(f"pipeline.render.{name}")
-
-
-def available_builders() -> list[str]:
-    """The builders of BUILDERS whose module exists (the web tool may not be there yet)."""
-    here = Path(__file__).parent / "render"
-    return [b for b in BUILDERS if (here / f"{b}.py").exists()]
 
 
 def collect_targets(toolkit: Toolkit, builders, options: dict | None = None) -> list[Target]:
@@ -83,15 +79,6 @@ def failed_before(target: Target, print_: str, manifest: dict) -> str | None:
     return failed.get("error") if failed.get("fingerprint") == print_ else None
 
 
-def code_version() -> str:
-    """The pipeline's version and a hash of its code: a fixed renderer (or a fixed bug) rebuilds, and
-    retries what failed."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -120,7 +107,7 @@ def remove_leftovers(out: Path) -> None:
 _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: workers inherit it
 
 
-def build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
+def build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
     """Build one target and write its outputs atomically. Runs in a worker (or in-process).
 
     Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
@@ -144,9 +131,13 @@ def build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
                             "(a bug: TOOLKIT_DEBUG=1 shows the traceback)") from None
 
 
-def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
-    """Render, write what changed, and return each output's hash (to notice later hand edits)."""
+def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
+    """Render, write what changed, and return each output's hash (to notice later hand edits) and the
+    seconds it took (kept in the manifest: where a build's time goes, target by target)."""
+    started = time.perf_counter()
     files = builder_module(target.builder).build_target(_TOOLKIT, target)
+    if any(rel.endswith(".pdf") for rel in files):
+        gc.collect()  # a PDF's layout (boxes with parent links) is freed now, not when the next one grows
     unexpected = set(files) - set(target.outputs)
     if unexpected:
         raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
@@ -158,7 +149,7 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str]]:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
         atomic_write_bytes(path, data)
-    return target.id, hashes
+    return target.id, hashes, round(time.perf_counter() - started, 3)
 
 
 def link_safe(rel: str, data: bytes) -> bytes:
@@ -219,7 +210,9 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         # the code's version, and proof or final: a proof and a final differ everywhere
         version = code_version() + ("+final" if toolkit.final else "")
         forget_templates()
-        prints = {t.id: fingerprint(t, version) for t in targets}
+        memo: dict = {}  # each model record hashed once for all targets
+        prints = {t.id: fingerprint(t, version, memo) for t in targets}
+        del memo
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
         if not force:
@@ -241,11 +234,12 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                        progress)
         by_id = {t.id: t for t in todo}
 
-        def finished(target_id: str, error: BaseException | None, hashes: dict | None = None) -> None:
+        def finished(target_id: str, error: BaseException | None, result: tuple | None = None) -> None:
             if error is None:
                 summary.built.append(target_id)
                 event = {"target": target_id, "done": {"fingerprint": prints[target_id],
-                                                       "outputs": list(by_id[target_id].outputs), "hashes": hashes}}
+                                                       "outputs": list(by_id[target_id].outputs),
+                                                       "hashes": result[1], "seconds": result[2]}}
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 event = {"target": target_id, "failed": summary.failed[target_id]}
@@ -260,21 +254,26 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             if jobs == 1:
                 for t in todo:
                     try:
-                        finished(t.id, None, build_one(t, str(out))[1])
+                        finished(t.id, None, build_one(t, str(out)))
                     except Exception as exc:  # one bad target must not stop the others
                         finished(t.id, exc)
             else:
                 # Longest first (the paper) so the pool is not left waiting on it at the end.
                 todo.sort(key=lambda t: 0 if t.builder in ("paper", "site") else 1)
+                # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
+                # stay shared with the parent instead of being copied into each worker by a collection
+                gc.freeze()
                 with ProcessPoolExecutor(max_workers=jobs, initializer=worker_started,
                                          initargs=(os.getpid(),)) as pool:
-                    pending = {pool.submit(build_one, t, str(out)): t.id for t in todo}
-                    while pending:
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            error = future.exception()
-                            finished(pending.pop(future), error, None if error else future.result()[1])
+                    # deps stay behind: a worker renders from the toolkit it inherited, and pickling
+                    # what each page shows (the whole toolkit for the paper) costs the parent seconds
+                    pending = {pool.submit(build_one, dataclasses.replace(t, deps=None), str(out)): t.id
+                               for t in todo}
+                    for future in as_completed(pending):  # one waiter per future, not one per wait()
+                        error = future.exception()
+                        finished(pending[future], error, None if error else future.result())
         finally:
+            gc.unfreeze()  # `invoke watch` builds again in this process: the old toolkit may go
             bar.close()
             write_manifest(out, manifest)
             _TOOLKIT = None
@@ -284,13 +283,16 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
 
 def build_command(sources: Path, builders, options: dict | None = None, *, force: bool = False,
                   jobs: int | None = None, out: Path | str | None = "output", workbook=None,
-                  edition: str | None = None, final: bool = False) -> int:
+                  edition: str | None = None, final: bool = False, stamp_key: str | None = None) -> int:
     """What `invoke build` and each render task do; returns the exit code.
 
     `force` means "do it anyway": render despite check errors, and rebuild what is up to date.
     `edition` builds that edition (default: the latest); with `out` None, an earlier edition is written
     to output/editions/<id>/ so that it never replaces the current edition's outputs.
+    `stamp_key`: the inputs' key (pipeline/uptodate.py); a build that finishes cleanly stamps it, so the
+    next build with the same inputs replays this one instead of loading anything.
     """
+    from . import uptodate
     from .editions import edition_output
     from .gate import load_checked
 
@@ -298,9 +300,12 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     if unknown:
         raise PipelineError(f"--only: unknown output '{unknown[0]}' (expected: {', '.join(available_builders())})")
     out = edition_output(Path(sources), edition, out)
-    toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition, final=final)
-    if toolkit.edition:
-        print(f"edition {toolkit.edition} -> {out}")
+    uptodate.forget(out)
+    said = uptodate.Said()
+    with said.stdout():  # the check's line, replayed by a no-op build
+        toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition, final=final)
+        if toolkit.edition:
+            print(f"edition {toolkit.edition} -> {out}")
     targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
     for name in builders:  # a builder's step over what its targets wrote (handouts: join the card parts)
@@ -312,4 +317,10 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     for target_id, message in sorted(summary.failed.items()):
         print(f"error: {target_id}: {message}", file=sys.stderr)
     print(summary.line())
-    return 1 if summary.failed else 0
+    code = 1 if summary.failed else 0
+    if stamp_key is not None:
+        remembered = read_manifest(out)
+        if all((remembered.get(t) or {}).get("failed") for t in summary.failed):  # else: retried next time
+            said.done(len(targets), {t: remembered[t]["failed"]["error"] for t in summary.failed}, code)
+            uptodate.stamp(out, stamp_key, said.record)
+    return code

@@ -84,8 +84,11 @@ def parse(values: Mapping[str, object], where: Callable[[str], Origin], prefix: 
     `prefix` reads a field's own status (`url_status`, `url_status_reason`, ...); `where(column)` gives the
     origin of a column for the error message.
     """
+    if not isinstance(values, (dict, Mapping)):  # dict first: typing's Mapping check is slow per row
+        values = {}
+
     def get(key: str) -> str:
-        value = values.get(prefix + key, "") if isinstance(values, Mapping) else ""
+        value = values.get(prefix + key, "")
         return "" if value is None else str(value).strip()
 
     status = get("status") or PRINTED
@@ -284,6 +287,7 @@ class Marks:
     final: bool = False
     numbers: dict[tuple[str, str], int] = field(default_factory=dict)
     _anchored: set = field(default_factory=set)
+    _by_key: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, tk, final: bool | None = None) -> "Marks":
@@ -300,7 +304,9 @@ class Marks:
         key = key_of(record, field_name)
         if key not in self.numbers:
             return None
-        return next(i for i in self.items if i.key == key)
+        if len(self._by_key) != len(self.items):  # a dict, not a scan: pages ask once per record
+            self._by_key.update((i.key, i) for i in self.items)
+        return self._by_key[key]
 
     def number(self, record, field_name: str = "") -> int | None:
         return None if self.final or record is None else self.numbers.get(key_of(record, field_name))

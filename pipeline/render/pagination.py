@@ -8,6 +8,7 @@ a row to the next page, so this repeats until the bands sit where the breaks are
 """
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Callable
@@ -57,9 +58,12 @@ def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[st
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
     fetcher = asset_fetcher(base_dir, source=source)
     continued: set[str] = set()
+    document = None
     try:
         for _ in range(MAX_PASSES):
             html = safe_html(make_html(continued), links_only=True)  # as render_pdf: no unsafe live link
+            document = None  # the last pass's layout goes before the next is made: one in memory, not two
+            gc.collect()  # (boxes refer to their parents: only the collector frees hundreds of MB of them)
             document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher).render()
             wanted = continued | continued_rows(row_pages(document, {i for g in groups for i in g}), groups)
             if wanted == continued:

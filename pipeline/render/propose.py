@@ -15,12 +15,13 @@ VERSION = 1
 def contribution_note(toolkit: Toolkit, record) -> dict:
     """What an example page says about a record that is not the 2021 paper's (a contribution not yet
     verified, a reconstruction): its mark and one sentence, both from pipeline/provenance.py's Marks."""
-    from ..provenance import Marks
+    from ..provenance import marks_of
 
-    item = Marks.of(toolkit).item(record)
+    marks = marks_of(toolkit)  # made once per toolkit: Marks.of walks every record (2,500 pages call this)
+    item = marks.item(record)
     if item is None:
         return {}
-    return {"mark": Marks.of(toolkit).label(record), "text": item.provenance.explanation()}
+    return {"mark": marks.label(record), "text": item.provenance.explanation()}
 
 
 def propose_context(toolkit: Toolkit, page: str, cell: tuple[str, str, str] | None = None,
