@@ -40,7 +40,8 @@ RECORD_META = (*provenance.COLUMNS, "since", "withdrawn")
 
 TABLES: dict[str, TableSpec] = {
     "actions": TableSpec(("id", "priority", "challenge", "function", "text"), ("note", *RECORD_META), "id", CELL),
-    "examples": TableSpec(("id", "name"), ("country", "link", "note", "featured", "added", *RECORD_META), "id"),
+    "examples": TableSpec(("id", "name"), ("country", "link", "note", "featured", "added", "summary", *RECORD_META),
+                          "id"),
     "cell_examples": TableSpec(("priority", "challenge", "function", "example"), (*OVERRIDES, *RECORD_META),
                                vocab=CELL),
     "recommendations": TableSpec(("id", "area", "title"), ("note",), "id", (("area", "areas"),)),
@@ -325,8 +326,8 @@ def _citation_fields(row: Row) -> dict:
                 provenance=row_provenance(row))
 
 
-def _rank_fields(row: Row) -> dict:
-    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first."""
+def _example_fields(row: Row) -> dict:
+    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first; `summary`."""
     featured = row["featured"].strip().lower()
     if featured not in ("", "yes", "no"):
         raise SourceError(row.where("featured"), f"'{row['featured']}' is not yes, no or empty")
@@ -336,7 +337,20 @@ def _rank_fields(row: Row) -> dict:
             dt.date.fromisoformat(added)
         except ValueError:
             raise SourceError(row.where("added"), f"'{added}' is not a date (YYYY-MM-DD)") from None
-    return {"featured": featured == "yes", "added": added}
+    return {"featured": featured == "yes", "added": added, "summary": _summary(row)}
+
+
+SUMMARY_MAX = 160  # characters: one line on an example card
+
+
+def _summary(row: Row) -> str:
+    """`summary`: the one line a card prints under the name ("what it is"); empty when nobody wrote one."""
+    summary = row["summary"]
+    if "\n" in summary or len(summary) > SUMMARY_MAX:
+        raise SourceError(row.where("summary"), f"one line of at most {SUMMARY_MAX} characters, not "
+                          f"{len(summary)}{' on several lines' if chr(10) in summary else ''}: a card prints it "
+                          "under the example's name")
+    return summary
 
 
 def load(sources: Path | str = "sources", workbook: Path | str | None = None,
@@ -371,7 +385,7 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
         taxonomy=taxonomy,
         actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"],
                         row_provenance(r)) for r in t["actions"].rows],
-        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_rank_fields(r),
+        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_example_fields(r),
                           provenance=row_provenance(r))
                   for r in t["examples"].rows],
         cell_examples=[CellExample(priority=r["priority"], challenge=r["challenge"], function=r["function"],

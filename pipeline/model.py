@@ -67,6 +67,7 @@ class Example:
     featured: bool = False  # editors' pick: shown first where a cell cannot show every example
     added: str = ""  # YYYY-MM-DD when it joined the toolkit ("" = the first edition); newest next
     provenance: Provenance = PRINTED_AS
+    summary: str = ""  # one line "what it is", written by the editors; the 2021 paper has none
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,12 @@ from pathlib import Path
 from .. import provenance
 from ..errors import PipelineError, SourceError
 from ..model import Toolkit
-from ..paths import TEMPLATES
 from ..targets import Target
+from . import short_links
 from .common import jinja_env
 from .overflow import cell_page, first_examples
 from .propose import contribution_note, propose_context
+from .site_assets import assets, asset_names
 from .site_data import countries, country_aliases, example_notices, example_reach, printed_url
 
 BUILDER = "site"
@@ -49,11 +50,6 @@ SHORT_TITLE = "Cluster Policy Toolkit"
 HOME_CELL_EXAMPLES = 5  # examples a cell of the home page shows before "and N more"
 RESULTS_LIMIT = 60  # examples the home page (and a search) lists before "and N more"
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # example ids become file names
-FONTS = {"OpenSans-Regular.ttf": "open-sans-400.woff2", "OpenSans-Semibold.ttf": "open-sans-600.woff2",
-         "OpenSans-Bold.ttf": "open-sans-700.woff2"}
-# Latin with its extensions, combining marks, punctuation, euro and trade marks: every example name so far.
-FONT_UNICODES = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070),
-                 0x20AC, 0x2122, 0x2192, 0x2197]
 
 
 def _term(term) -> dict:
@@ -265,7 +261,8 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
                        "actions": list(t5.actions)})
     return {"site": _site(toolkit),
             "example": {"id": example.id, "name": example.name, "country": example.country, "link": example.link,
-                        "shown_link": printed_url(example.link), "aliases": list(country_aliases(example.country))},
+                        "shown_link": printed_url(example.link), "aliases": list(country_aliases(example.country)),
+                        "summary": example.summary},
             "notices": example_notices(toolkit).get(example_id, []),
             "cells": cells, "table5": table5,
             "table5_number": toolkit.table_numbers.get("recommendations"),
@@ -295,7 +292,7 @@ def _example_ids(toolkit: Toolkit) -> list[str]:
 def targets(toolkit: Toolkit, options: dict) -> list[Target]:
     example_ids = _example_ids(toolkit)
     out = [
-        Target(BUILDER, "assets", tuple(f"site/assets/{n}" for n in _asset_names()), deps={},
+        Target(BUILDER, "assets", tuple(f"site/assets/{n}" for n in asset_names()), deps={},
                templates=ASSET_TEMPLATES, params={"page": "assets"}),
         Target(BUILDER, "index", ("site/index.html",), deps=index_context(toolkit),
                templates=(*PAGE_TEMPLATES, "site/index.html.j2", PROPOSE_TEMPLATE), params={"page": "index"}),
@@ -316,12 +313,22 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
                                   deps=cell_context(toolkit, p.id, c.id, f.id),
                                   templates=(*PAGE_TEMPLATES, "site/cell.html.j2"),
                                   params={"page": "cell", "cell": (p.id, c.id, f.id)}))
+    if toolkit.event.web_address:  # printed QR codes open the short pages (short_links.py)
+        aliases = alias_pages(toolkit)
+        out.append(Target(BUILDER, "aliases", tuple(f"site/{rel}" for rel in aliases), deps=aliases,
+                          templates=(*PAGE_TEMPLATES, "site/alias.html.j2"), params={"page": "aliases"}))
     for example_id in example_ids:
         out.append(Target(BUILDER, f"example-{example_id}", (f"site/examples/{example_id}.html",),
                           deps=example_context(toolkit, example_id),
                           templates=(*PAGE_TEMPLATES, "site/example.html.j2", PROPOSE_TEMPLATE),
                           params={"page": "example", "example": example_id}))
     return out
+
+
+def alias_pages(toolkit: Toolkit) -> dict[str, list[dict]]:
+    """Each short page `e/<code>.html` with the example(s) it leads to."""
+    return {rel: [{"name": toolkit.example_by_id[i].name, "page": _example_page(toolkit, i)} for i in ids]
+            for rel, ids in short_links.pages(_example_ids(toolkit)).items()}
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
@@ -336,6 +343,9 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
         html = render("examples.html.j2", all_examples_context(toolkit), root="")
     elif page == "search-data":
         return {target.outputs[0]: search_data(toolkit)}
+    elif page == "aliases":
+        return {f"site/{rel}": render("alias.html.j2", {"site": _site(toolkit), "examples": examples},
+                                      root="../").encode("utf-8") for rel, examples in alias_pages(toolkit).items()}
     elif page == "cell":
         html = render("cell.html.j2", cell_context(toolkit, *target.params["cell"]), root="../")
     elif page == "countries":
@@ -366,43 +376,6 @@ def _environment():
 def web_link(link: str) -> str:
     """The link if it is a web address; "" otherwise, so a `javascript:` link in a source never becomes one."""
     return link if re.match(r"(?i)^https?://[^\s]+$", link or "") else ""
-
-
-# -- static assets --------------------------------------------------------------------------------
-def _asset_names() -> list[str]:
-    return ["site.css", "site.js", "favicon.svg", "propose.css", "propose.js", *(f"fonts/{n}" for n in FONTS.values()), "fonts/LICENSE.txt"]
-
-
-def assets() -> dict[str, bytes]:
-    folder = TEMPLATES / TEMPLATE_FOLDER / "assets"
-    files = {name: (folder / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg", "propose.css",
-                                                              "propose.js")}
-    for ttf, woff2 in FONTS.items():
-        files[f"fonts/{woff2}"] = web_font(TEMPLATES / "fonts" / ttf)
-    files["fonts/LICENSE.txt"] = (TEMPLATES / "fonts" / "LICENSE-OpenSans.txt").read_bytes()
-    return files
-
-
-def web_font(path: Path) -> bytes:
-    """The bundled TTF cut to Latin and packed as WOFF2: ~25 KB instead of ~220 KB, same bytes every build."""
-    import io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), recalcTimestamp=False)  # keep head.modified: reproducible bytes
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=FONT_UNICODES)
-    subsetter.subset(font)
-    font.flavor = "woff2"
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    return buffer.getvalue()
 
 
 # -- downloads ------------------------------------------------------------------------------------

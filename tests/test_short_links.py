@@ -1,0 +1,81 @@
+"""Printed QR codes stay sparse: with the web tool's address (`web_address` in sources/event.yaml) a card's
+code opens the short page `e/<code>.html`, which leads on to the example's page; every code is as short
+as every other, whatever the example's id."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pipeline.build import run_targets
+from pipeline.load import load
+from pipeline.render import short_links, site
+from tests.conftest import SHIPPED
+
+WEB = "https://toolkit.example.eu/2021-corrected/"
+
+
+@pytest.fixture(scope="module")
+def addressed(tmp_path_factory):
+    """The shipped sources with the web tool's public address in event.yaml."""
+    sources = tmp_path_factory.mktemp("addressed") / "sources"
+    shutil.copytree(SHIPPED, sources)
+    with open(sources / "event.yaml", "a", encoding="utf-8") as f:
+        f.write(f"web_address: {WEB}\n")
+    return load(sources)
+
+
+def test_a_short_code_is_stable_short_and_the_same_length_for_every_id():
+    assert short_links.code("innovation-clusters-saxony") == short_links.code("innovation-clusters-saxony")
+    codes = {short_links.code(f"example-{i}") for i in range(20_000)}
+    assert len(codes) == 20_000  # no collision at the documented size limit (20,000 examples)
+    assert all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
+    assert short_links.url(WEB, "x") == f"{WEB}e/{short_links.code('x')}.html"
+
+
+def test_two_ids_with_one_code_get_a_page_that_lists_both(monkeypatch):
+    monkeypatch.setattr(short_links, "code", lambda example_id: "aaaaaaaa")
+    assert short_links.pages(["b", "a"]) == {"e/aaaaaaaa.html": ["b", "a"]}
+
+
+@pytest.fixture(scope="module")
+def site_out(addressed, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site-short")
+    targets = [t for t in site.targets(addressed, {}) if t.id in ("site:aliases", "site:assets")
+               or t.id.startswith("site:example-")]
+    summary = run_targets(addressed, targets, out=out, jobs=1, progress=False)
+    assert not summary.failed, summary.failed
+    return out / "site"
+
+
+def test_every_short_page_leads_to_its_examples_page(addressed, site_out):
+    pages = sorted((site_out / "e").glob("*.html"))
+    assert len(pages) == len(addressed.examples)
+    for example in addressed.examples:
+        page = site_out / short_links.path(example.id)
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        assert refresh == f"0; url=../examples/{example.id}.html"
+        assert (page.parent / f"../examples/{example.id}.html").resolve().is_file()
+        assert soup.find(id="alias-target").text == example.name and soup.html["lang"] == "en"
+
+
+def test_no_short_pages_without_a_web_address(shipped):
+    assert not [t for t in site.targets(shipped, {}) if t.id == "site:aliases"]
+
+
+@pytest.mark.slow
+def test_a_short_page_opens_the_example_page_in_chromium(addressed, site_out):
+    from playwright.sync_api import sync_playwright
+
+    example = max(addressed.examples, key=lambda e: len(e.id))  # the longest id
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.goto((site_out / short_links.path(example.id)).as_uri())
+        page.wait_for_url(re.compile(rf".*/examples/{re.escape(example.id)}\.html$"), timeout=10_000)
+        assert page.locator("#example-name").inner_text() == example.name
+        browser.close()
