@@ -306,7 +306,10 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
         toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition, final=final)
         if toolkit.edition:
             print(f"edition {toolkit.edition} -> {out}")
-    targets = collect_targets(toolkit, builders, options)
+    from .stages import stage
+
+    with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
+        targets = collect_targets(toolkit, builders, options)
     summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
     for name in builders:  # a builder's step over what its targets wrote (handouts: join the card parts)
         after = getattr(builder_module(name), "after_build", None)

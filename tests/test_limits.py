@@ -245,3 +245,20 @@ def test_ods_text_keeps_its_spaces_and_padding_rows_cost_nothing(tmp_path):
     with zipfile.ZipFile(path, "w") as out:
         out.writestr("content.xml", xml)
     assert ods.sheets(path) == {"examples": [["id"], ["a  b c"]]}
+
+
+def test_every_long_stage_of_a_build_shows_progress(sources, tmp_path, monkeypatch, capsys):
+    """Below the limits a build is never silent: reading, checking and planning announce themselves when
+    they take long (here every stage is made 'long'), then each finished target is a line of progress."""
+    from pipeline import stages
+    from pipeline.build import build_command
+
+    monkeypatch.setattr(stages, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(stages, "ANNOUNCE_AFTER_IN_LOGS", 0.0)
+    monkeypatch.setenv("CI", "1")  # plain lines, as in a log
+    assert build_command(sources, ["roadmaps"], out=tmp_path / "out") == 0
+    captured = capsys.readouterr()
+    for stage in (f"reading {sources}", "checking 56 examples", "planning the outputs of 56 examples"):
+        assert f"{stage}..." in captured.err and f"{stage}: done in " in captured.err, stage
+    built = [line for line in captured.out.splitlines() if line.startswith("[")]
+    assert len(built) == 12 and built[-1].startswith("[12/12] built ")

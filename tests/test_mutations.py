@@ -150,6 +150,10 @@ def _param(slip: Slip):
 def test_every_slip_is_an_error_at_its_place(slip, tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SHIPPED, sources)
+    # Without the 2021 lock: its rule (editions.frozen) flags any edit of a published row at that row, so
+    # it would catch every slip here; the consistency rules must catch them, as they do in the rows of an
+    # edition in preparation, which no lock guards.
+    shutil.rmtree(sources / "locks")
     path = sources / slip.file
     expected = slip.at or f"{slip.file}:{line_of(path, slip.old)}"
     text = path.read_text(encoding="utf-8")
