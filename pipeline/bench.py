@@ -171,9 +171,12 @@ def bench_floor(sources: str = "sources") -> float:
     from .render import handouts, paper
     from .render.common import render_pdf
 
+    from .changes import since_previous
+
     toolkit = load(sources)
     epoch = toolkit.document.source_date_epoch
-    paper_html = paper.paper_html(toolkit, pdf=True)
+    # the same pages as the build: the annex of a later edition included
+    paper_html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit))
     pages = []
     for target in handouts.targets(toolkit, {}):
         context = handouts._context(toolkit, target.params)

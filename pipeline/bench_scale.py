@@ -174,6 +174,9 @@ def growth(sizes=(SHIPPED_EXAMPLES, 250, 2500), runs: int = 1, work: Path | None
             sources = work / f"sources-{size}"
             if size == SHIPPED_EXAMPLES:
                 shutil.copytree(PROJECT / "sources", sources)
+                # its examples are all in the frozen 2021 edition, and the edit below renames one: the
+                # bench measures what the edit rebuilds, not the editions.frozen rule (tested on its own)
+                (sources / "locks" / "2021.json").unlink(missing_ok=True)
             else:
                 synthesise(size - SHIPPED_EXAMPLES, sources)
             row: dict = {"load_average": round(os.getloadavg()[0], 1)}

@@ -4,6 +4,8 @@ which handout is too long.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from ..errors import PipelineError
@@ -25,7 +27,10 @@ FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try
 MORE_QR_MM = 14.0  # a cell address of ~80 characters: modules of 0.34 mm, read by a phone at 15 cm
 
 
+@lru_cache(maxsize=1)
 def _environment():
+    """One Jinja environment per process: a crowded handout renders its HTML for every trial layout, and
+    a new environment compiled the templates again each time."""
     env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
                     qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,

@@ -6,6 +6,8 @@ a code that is too dense even at L is printed larger rather than finer.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from ..model import Toolkit
@@ -32,8 +34,12 @@ def qr_alt(name: str, target: str) -> str:
     return f"QR code for {name}: {printed_url(target)}" if name else f"QR code: {printed_url(target)}"
 
 
+@lru_cache(maxsize=1024)
 def qr_code(link: str):
-    """The segno code for a link with the error level chosen for print (see QR_MIN_MODULE_MM)."""
+    """The segno code for a link with the error level chosen for print (see QR_MIN_MODULE_MM).
+
+    Cached: segno spends ~15 ms choosing a mask, and a card asks twice (its size, then its drawing), a
+    crowded handout once per trial layout."""
     import segno
 
     for level in QR_ERROR_LEVELS:
@@ -52,6 +58,11 @@ def qr_svg(link: str, size_mm: float | None = None, name: str = "") -> Markup:
     caller's `size_mm`); `name`, what it is for, goes into the PDF's alternative text (see _html)."""
     if not web_link(link):  # a QR code only ever leads to a web address
         return Markup("")
+    return _svg(link, size_mm)
+
+
+@lru_cache(maxsize=512)
+def _svg(link: str, size_mm: float | None) -> Markup:
     code = qr_code(link)
     size_mm = size_mm or qr_size_mm(code)
     modules = code.symbol_size(border=QR_QUIET_MODULES)[0]
