@@ -82,3 +82,52 @@ def test_a_noop_build_replays_only_while_nothing_changed(tmp_path):
                                        encoding="utf-8")  # any source byte: the long way, which finds no work
     touched = build(sources, out, only="roadmaps")
     assert touched.returncode == 0 and "nothing changed" not in touched.stdout and "built 0," in touched.stdout
+
+
+def _text(path) -> str:
+    """What a reader sees in an output, whitespace folded (a PDF line break inside a name is a space)."""
+    if path.suffix == ".pdf":
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    elif path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        text = "\n".join([p.text for p in document.paragraphs] + cells)
+    else:
+        import html
+
+        text = html.unescape(path.read_text(encoding="utf-8"))
+    return " ".join(text.split())
+
+
+@pytest.mark.huge
+def test_at_2500_examples_a_noop_loads_nothing_and_an_edit_rebuilds_what_shows_it(tmp_path):
+    from pipeline.bench_scale import edit_one_example
+
+    sources, out = tmp_path / "sources", tmp_path / "out"
+    made = subprocess.run([sys.executable, "-m", "invoke", "synth", "--examples", "2500", "--out", str(sources)],
+                          cwd=PROJECT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    first = build(sources, out, only="paper,handouts,roadmaps,site")
+    assert first.returncode == 0 and "failed 0" in first.stdout, first.stderr[-2000:]
+
+    again = build(sources, out, only="paper,handouts,roadmaps,site")
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+    assert re.search(r"^built 0, skipped \d{4} \(up to date\), failed 0", again.stdout, re.M)
+
+    edit_one_example(sources, 7)  # a made-up example in the middle of examples.csv gets " 7" on its name
+    import csv
+
+    rows = list(csv.DictReader((sources / "examples.csv").open(encoding="utf-8")))
+    name = next(r["name"] for r in rows if r["name"].endswith(" 7"))
+    edited = build(sources, out, only="paper,handouts,roadmaps,site")
+    assert edited.returncode == 0 and "failed 0" in edited.stdout, edited.stderr[-2000:]
+    rebuilt = re.findall(r"\] built (\S+)", edited.stdout)
+    assert 0 < len(rebuilt) < 20, rebuilt  # of ~2,660 targets
+    assert "paper/toolkit.pdf" in rebuilt and any(r.startswith("site/examples/") for r in rebuilt)
+    # every rebuilt output shows the new name, but a crowded priority matrix: which examples fit its
+    # page is decided by laying it out, so any edit to one of its cells lays it out again
+    shows = {rel: name in _text(out / rel) for rel in rebuilt if not rel.startswith("handouts/priority-")}
+    assert all(shows.values()), shows
+    assert name in _text(out / "handouts" / "example-cards-a4.pdf")  # the joined file follows its part

@@ -163,6 +163,15 @@ def _shown(toolkit: Toolkit, examples, limit: int | None) -> dict:
 
 
 def examples_list(toolkit: Toolkit) -> list[dict]:
+    """Every example A-Z with where the filters reach it: made once per toolkit (the home page, the list
+    and the search data each show it; at 2,500 examples each making cost a second)."""
+    cache = toolkit.__dict__.setdefault("_site_examples_list", [])
+    if not cache:
+        cache.append(_examples_list(toolkit))
+    return cache[0]
+
+
+def _examples_list(toolkit: Toolkit) -> list[dict]:
     """Every example A-Z with where the filters reach it (what the lists and the search data show).
 
     `cells`: the cells of Tables 2-4 citing it; `table5`: its Table 5 (area, function) pairs;
@@ -272,12 +281,19 @@ def example_context(toolkit: Toolkit, example_id: str) -> dict:
                                        example.name)}
 
 
-def countries_context(toolkit: Toolkit) -> dict:
-    from .site_map import europe_map
+def countries_context(toolkit: Toolkit, with_map: bool = True) -> dict:
+    """The country view; `with_map` False: what decides it (its deps), without projecting the map's
+    ~80,000 points, which only the page's own render needs (they change only with the atlas file)."""
+    from .site_map import ATLAS, europe_map
 
     listed = countries(toolkit)
+    highlight = {c["code"]: c for c in listed if c["code"]}
+    if not with_map:
+        atlas = ATLAS.stat() if ATLAS.is_file() else None
+        return {"site": _site(toolkit), "countries": listed, "count": len(toolkit.examples),
+                "map": {"highlight": highlight, "atlas": [atlas.st_size, atlas.st_mtime_ns] if atlas else None}}
     return {"site": _site(toolkit), "countries": listed, "count": len(toolkit.examples),
-            "map": europe_map({c["code"]: c for c in listed if c["code"]})}
+            "map": europe_map(highlight)}
 
 
 # -- builder interface (pipeline/targets.py) ------------------------------------------------------
@@ -298,7 +314,7 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
                templates=(*PAGE_TEMPLATES, "site/index.html.j2", PROPOSE_TEMPLATE), params={"page": "index"}),
         Target(BUILDER, "recommendations", ("site/recommendations.html",), deps=recommendations_context(toolkit),
                templates=(*PAGE_TEMPLATES, "site/recommendations.html.j2"), params={"page": "recommendations"}),
-        Target(BUILDER, "countries", ("site/countries.html",), deps=countries_context(toolkit),
+        Target(BUILDER, "countries", ("site/countries.html",), deps=countries_context(toolkit, with_map=False),
                templates=(*PAGE_TEMPLATES, "site/countries.html.j2"), params={"page": "countries"}),
     ]
     out.append(Target(BUILDER, "examples", ("site/examples.html",), deps=all_examples_context(toolkit),
