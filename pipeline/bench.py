@@ -179,7 +179,7 @@ def bench_floor(sources: str = "sources") -> float:
     paper_html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit))
     pages = []
     for target in handouts.targets(toolkit, {}):
-        context = handouts._context(toolkit, target.params)
+        context = handouts.render_context(toolkit, target.params)
         kind = handouts.KINDS[context["kind"]]
         pages.append(handouts._html(kind, context, *handouts.fit_layout(kind, context, target.name)))
     started = time.perf_counter()

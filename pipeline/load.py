@@ -340,7 +340,7 @@ def _example_fields(row: Row) -> dict:
     return {"featured": featured == "yes", "added": added, "summary": _summary(row)}
 
 
-SUMMARY_MAX = 160  # characters: one line on an example card
+SUMMARY_MAX = 100  # characters: at most two lines under the name on the fullest example card
 
 
 def _summary(row: Row) -> str:

@@ -423,3 +423,13 @@ def plain(tk, record, text: str, field_name: str = "") -> str:
 def legend(tk, what: str = "text"):
     """The sentence that explains the marks, where an output prints any."""
     return marks_of(tk).legend(what)
+
+
+def legend_if_marked(tk, records=(), printed_examples=(), what: str = "wording"):
+    """The legend for a page that shows these records and printed examples, if it marks one (else nothing)."""
+    from markupsafe import Markup
+
+    marks = marks_of(tk)
+    found = any(marks.item(r) for r in records) or any(
+        marks.item(r) for p in printed_examples for r in (p.citation, p.example) if r is not None)
+    return marks.legend(what) if found else Markup("")

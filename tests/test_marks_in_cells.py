@@ -100,3 +100,42 @@ def test_the_shipped_home_page_prints_no_mark_in_its_cells_and_no_legend(shipped
     run_targets(shipped, targets, out=tmp_path, jobs=1, progress=False)
     home = BeautifulSoup((tmp_path / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert not home.select("article.cell .prov-mark") and not home.select(".prov-legend")
+
+
+def _pdf_text(pdf) -> str:
+    import re
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.slow
+def test_the_priority_matrix_handout_marks_them_too(marked, tmp_path):
+    from pipeline.render import handouts
+
+    target = next(t for t in handouts.targets(marked, {}) if t.name == "priority-green-a4")
+    pdf = tmp_path / "priority-green.pdf"
+    pdf.write_bytes(handouts.build_target(marked, target)[target.outputs[0]])
+    text = _pdf_text(pdf)
+    action_mark = _mark_number(marked, next(a for a in marked.actions if a.id == ACTION))
+    example_mark = _mark_number(marked, marked.example_by_id[EXAMPLE])
+    assert f"(including the EU Pact for Skills) {action_mark}" in text
+    assert text.count(f"Innovation clusters Saxony {example_mark}") == 2  # both of its cells
+    assert "Marked wording is not the wording of the 2021 paper" in text  # the legend
+    from tests.pdfua_check import pdfua_problems
+
+    assert pdfua_problems(pdf) == []
+
+
+@pytest.mark.slow
+def test_the_shipped_matrices_print_no_mark(shipped, tmp_path):
+    from pipeline.render import handouts
+
+    for target in handouts.targets(shipped, {}):
+        if target.name.startswith("priority-"):
+            pdf = tmp_path / f"{target.name}.pdf"
+            pdf.write_bytes(handouts.build_target(shipped, target)[target.outputs[0]])
+            text = _pdf_text(pdf)
+            assert "†" not in text and "Marked wording" not in text, target.name

@@ -79,3 +79,37 @@ def test_a_short_page_opens_the_example_page_in_chromium(addressed, site_out):
         page.wait_for_url(re.compile(rf".*/examples/{re.escape(example.id)}\.html$"), timeout=10_000)
         assert page.locator("#example-name").inner_text() == example.name
         browser.close()
+
+
+def test_with_a_web_address_every_card_code_is_short_and_equally_sparse(addressed):
+    from pipeline.render import handouts
+
+    cards = handouts.card_records(addressed)
+    assert [c["qr"] for c in cards] == [short_links.url(WEB, c["example"].id) for c in cards]
+    codes = [handouts.qr_code(c["qr"]) for c in cards]
+    assert {(c.version, c.error) for c in codes} == {(4, "M")}  # 33 modules, 15 % error correction, for all
+    assert {handouts.qr_size_mm(c) for c in codes} == {handouts.QR_SIZE_MM}  # modules of 0.68 mm
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_address", [True, False], ids=["web-address", "own-links"])
+def test_every_card_code_decodes_at_100_dpi_with_and_without_a_web_address(addressed, shipped, tmp_path,
+                                                                           with_address):
+    """~2.4 pixels a module at 100 dpi (a cheap scan, a phone at arm's length): every code on every sheet."""
+    import subprocess
+
+    from pipeline.render import handouts
+
+    toolkit = addressed if with_address else shipped
+    target = next(t for t in handouts.targets(toolkit, {}) if t.name == "example-cards-a4")
+    pdf = tmp_path / "cards.pdf"
+    pdf.write_bytes(handouts.build_target(toolkit, target)[target.outputs[0]])
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(tmp_path / "sheet")], check=True)
+    decoded = []
+    for png in sorted(tmp_path.glob("sheet-*.png")):
+        decoded += [d for d in subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True,
+                                              text=True).stdout.split("\n") if d]
+    want = sorted(c["qr"] for c in handouts.card_records(toolkit) if c["qr"])
+    assert sorted(decoded) == want and len(want) >= 50
+    if with_address:
+        assert all(d.startswith(WEB + "e/") and len(d) == len(WEB) + 15 for d in decoded)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..model import Toolkit
 from ..urlsafety import web_link
+from . import short_links
 from .printed import printed_url
 
 QR_SIZE_MM = 28.0  # with the quiet zone; a denser code is printed larger (QR_MIN_MODULE_MM)
@@ -21,11 +22,12 @@ QR_ERROR_LEVELS = ("m", "l")
 
 
 def qr_target(toolkit: Toolkit, example) -> str:
-    """What an example's QR code opens: its page on the web tool when `sources/event.yaml` gives the site's
-    public address (`web_address`), else the example's own link ("" if it has no web address)."""
+    """What an example's QR code opens: its page on the web tool, through the short address the site writes
+    for it (short_links.py: the same few modules for every example), when `sources/event.yaml` gives the
+    site's public address (`web_address`); else the example's own link ("" if it has no web address)."""
     site = toolkit.event.web_address
     if site:
-        return f"{site.rstrip('/')}/examples/{example.id}.html"
+        return short_links.url(site, example.id)
     return example.link if web_link(example.link) else ""
 
 

@@ -57,14 +57,19 @@ FEEDBACK_PER_PAGE = 3
 def priority_context(toolkit: Toolkit, priority: str, paper: Paper) -> dict:
     tx = toolkit.taxonomy
     term = tx.term("priorities", priority)
+    rows = [{"challenge": c, "cells": [toolkit.cell(priority, c.id, f.id) for f in tx.functions]}
+            for c in tx.challenges]
+    cells = [cell for row in rows for cell in row["cells"]]
     return {
         **common_context(toolkit, "priority", paper),
         "priority": term,
         "table_number": toolkit.table_numbers.get(priority),
         "functions": list(tx.functions),
-        "rows": [{"challenge": c, "cells": [toolkit.cell(priority, c.id, f.id) for f in tx.functions]}
-                 for c in tx.challenges],
+        "rows": rows,
         "web_view": web_view(toolkit, priority, term.label),
+        # the matrix marks an unverified action or example (render_context's helpers): say what it means
+        "provenance_legend": provenance.legend_if_marked(toolkit, [a for c in cells for a in c.actions],
+                                                         [e for c in cells for e in c.examples]),
     }
 
 
@@ -201,8 +206,18 @@ def after_build(out: Path, toolkit: Toolkit, options: dict) -> Path | None:
     return join_card_parts(Path(out), toolkit, paper_option(options))
 
 
+def render_context(toolkit: Toolkit, params: dict) -> dict:
+    """What a handout's template gets: its context (the target's deps) and the marking helpers of
+    pipeline/provenance.py, `mark(record, text)` and `mark_example(printed example)`: an unverified action
+    or example is marked in the matrices as in the paper. (Not deps themselves: the records they mark are.)"""
+    from functools import partial
+
+    return {**_context(toolkit, params), "mark": partial(provenance.html, toolkit),
+            "mark_example": partial(provenance.example_name, toolkit)}
+
+
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
-    context = _context(toolkit, target.params)
+    context = render_context(toolkit, target.params)
     kind = KINDS[context["kind"]]
     pdf = render_handout(kind, context, toolkit.document.source_date_epoch, target.name)
     return {target.outputs[0]: pdf}

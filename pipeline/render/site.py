@@ -145,16 +145,10 @@ def index_context(toolkit: Toolkit) -> dict:
         "table5_only": sum(e["table5_only"] for e in examples),
         "downloads": downloads(toolkit),
         "propose": propose_context(toolkit, "index.html"),
-        "provenance_legend": _legend_if_marked(toolkit, [c for p in priorities for r in p["rows"] for c in r["cells"]]),
+        "provenance_legend": provenance.legend_if_marked(  # the matrix marks an unverified action or example
+            toolkit, [a for cell in toolkit.cells() for a in cell.actions],
+            [e for cell in toolkit.cells() for e in cell.examples]),
     }
-
-
-def _legend_if_marked(toolkit: Toolkit, cells: list[dict]):
-    """The sentence explaining the marks, on a page whose cells print one (else nothing)."""
-    from markupsafe import Markup
-
-    shown = [a["text_html"] for c in cells for a in c["actions"]] + [e["name_html"] for c in cells for e in c["examples"]]
-    return provenance.legend(toolkit, "wording") if any("prov-mark" in h for h in shown) else Markup("")
 
 
 def _shown(toolkit: Toolkit, examples, limit: int | None) -> dict:
@@ -203,7 +197,7 @@ def cell_context(toolkit: Toolkit, priority: str, challenge: str, function: str)
                                                 for r in toolkit.recommendations_for_actions({a.id})]}
                            for a in cell.actions],
                "examples": [_printed(toolkit, e) for e in cell.examples]}
-    context["provenance_legend"] = _legend_if_marked(toolkit, [context])
+    context["provenance_legend"] = provenance.legend_if_marked(toolkit, cell.actions, cell.examples)
     return context
 
 
