@@ -138,13 +138,11 @@ def card_part_name(paper: Paper, part: int) -> str:
 def join_card_parts(out: Path, toolkit: Toolkit, paper: Paper) -> Path | None:
     """Join the card parts into the one file to print (when a part is newer), and drop parts no longer made.
 
-    qpdf copies the pages as they are (fast, little memory, the same bytes for the same parts); the
-    joined file keeps the parts' page content but not their tag trees: it is the file for the printer,
-    the parts remain the accessible ones.
+    The joined file is the one people print and download, so it stays tagged like the parts (pdfjoin.py:
+    one structure tree, language, title and bookmarks; the same bytes for the same parts).
     """
-    import subprocess
-
     from ..outputs import AtomicFile
+    from .pdfjoin import join_tagged
 
     parts = card_parts(toolkit)
     folder = Path(out) / CARD_PARTS
@@ -158,10 +156,11 @@ def join_card_parts(out: Path, toolkit: Toolkit, paper: Paper) -> Path | None:
     if joined.is_file() and joined.stat().st_mtime >= max(p.stat().st_mtime for p in wanted):
         return None
     with AtomicFile(joined) as tmp:
-        run = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *map(str, wanted), "--",
-                              str(tmp)], capture_output=True, text=True)
-        if run.returncode not in (0, 3):  # 3: warnings only
-            raise PipelineError(f"handouts: joining the card parts into {joined} failed: "
-                                f"{(run.stderr.strip().splitlines() or ['qpdf failed'])[-1]}")
+        try:
+            join_tagged(wanted, Path(tmp))
+        except OSError:
+            raise  # a full disk or a read-only folder: the build's one line names the path
+        except Exception as exc:  # a part pikepdf cannot read: its target's error says why
+            raise PipelineError(f"handouts: joining the card parts into {joined} failed: {exc}") from None
     return joined
 

@@ -1,0 +1,72 @@
+"""The joined example cards (built in parts past PART_CARDS examples) stay a tagged PDF: one structure
+tree with every part's elements, language, title, bookmarks; pdfua passes on it as on the parts."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from pipeline.render import handout_cards, handouts
+
+pytestmark = pytest.mark.slow  # real PDFs rendered by WeasyPrint
+
+
+@pytest.fixture(scope="module")
+def joined(shipped, tmp_path_factory):
+    """The shipped cards built as parts of 16 (4 parts), then joined as `invoke build` joins them."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(handout_cards, "PART_CARDS", 16)
+    try:
+        out = tmp_path_factory.mktemp("parts")
+        targets = [t for t in handouts.targets(shipped, {}) if "part" in t.params]
+        assert len(targets) == 4
+        for target in targets:
+            for rel, data in handouts.build_target(shipped, target).items():
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                (out / rel).write_bytes(data)
+        whole = handouts.after_build(out, shipped, {})
+    finally:
+        patch.undo()
+    return whole, sorted((out / handouts.CARD_PARTS).glob("*.pdf"))
+
+
+def _figures(pdf) -> list[str]:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        pages = {p.objgen for p in document.pages}
+        alts, stack = [], [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            assert "/Pg" not in node or node.Pg.objgen in pages  # every element points at a page of this file
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            stack.extend(k for k in reversed(kids) if isinstance(k, pikepdf.Dictionary))
+        keys = [int(k) for k in list(document.Root.StructTreeRoot.ParentTree.Nums)[::2]]
+        assert len(keys) == len(set(keys)) and {int(p.obj.StructParents) for p in document.pages} <= set(keys)
+        assert str(document.Root.Lang) == "en" and document.Root.MarkInfo.Marked
+    return alts
+
+
+def test_the_joined_cards_are_tagged_like_their_parts(joined, shipped):
+    from tests.pdfua_check import pdfua_problems
+
+    whole, parts = joined
+    assert whole is not None and whole.is_file()
+    assert pdfua_problems(whole) == []
+    assert _figures(whole) == [alt for part in parts for alt in _figures(part)]  # each QR code's alt, in order
+    cards = handouts.card_records(shipped)
+    assert len(_figures(whole)) == sum(1 for c in cards if c["qr"])
+    text = subprocess.run(["pdftotext", str(whole), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("EXAMPLE FROM PRACTICE") == len(cards)
+
+
+def test_the_same_parts_join_to_the_same_bytes(joined, tmp_path):
+    from pipeline.render.pdfjoin import join_tagged
+
+    whole, parts = joined
+    again = tmp_path / "again.pdf"
+    join_tagged(parts, again)
+    assert again.read_bytes() == whole.read_bytes()
