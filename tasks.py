@@ -215,13 +215,15 @@ def watch(c, sources=SOURCES, only=None, out="output"):
 
 @task(help={"examples": "how many made-up examples to add to the shipped ones",
             "out": "the folder to write (refused: sources/ or a folder synth did not write)",
-            "seed": "random seed (the same seed gives the same files)"})
-def synth(c, examples=250, out="output/synth", seed=2021):
+            "seed": "random seed (the same seed gives the same files)",
+            "citations": "cell citations of the made-up examples in all (default: about 1.1 per example)"})
+def synth(c, examples=250, out="output/synth", seed=2021, citations=None):
     """A source folder for tests and benchmarks: the shipped sources plus N made-up examples."""
     from pipeline.synth import synthesise
 
     with user_errors():
-        made = synthesise(int(examples), Path(out), seed=int(seed))
+        made = synthesise(int(examples), Path(out), seed=int(seed),
+                          citations=int(citations) if citations is not None else None)
     print(f"wrote {made['out']}: {made['examples']} made-up examples, {made['cell_citations']} cell citations, "
           f"{made['table5_citations']} in Table 5")
 

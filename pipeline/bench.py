@@ -113,7 +113,8 @@ def _in_process_figures(runs: int) -> dict:
     """Figures measured by the builders' own bench functions (each in a fresh child process)."""
     figures: dict = {}
     probes = {
-        "check_synthetic_10k_examples_50k_links": "pipeline.checks.bench:bench_check",
+        "check_synthetic_10k_examples_50k_links": "pipeline.checks.bench:bench_check",  # rules only, in memory
+        "check_command_10k_examples_50k_citations": "pipeline.checks.bench:bench_check_command",  # invoke check
         "weasyprint_floor_s": "pipeline.bench:bench_floor",
         "paper_bare_render_s": "pipeline.render.paper:bench_paper",
         "handouts_in_process_s": "pipeline.render.handouts:bench_handouts",
@@ -125,7 +126,7 @@ def _in_process_figures(runs: int) -> dict:
         module, function = entry.split(":")
         code = f"import json; from {module} import {function} as f; print(json.dumps(f()))"
         values = []
-        for _ in range(1 if name.startswith(("roadmaps", "docxtpl", "changes")) else runs):
+        for _ in range(1 if name.startswith(("roadmaps", "docxtpl", "changes", "check_command")) else runs):
             try:
                 _, stdout = timed([sys.executable, "-c", code])
                 values.append(json.loads(stdout.strip().splitlines()[-1]))

@@ -12,6 +12,7 @@ Without an editions file the sources are one published edition, the one document
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,8 +49,8 @@ class Editions:
     items: tuple[Edition, ...]
     origin: Origin
 
-    @property
-    def ids(self) -> list[str]:
+    @functools.cached_property
+    def ids(self) -> list[str]:  # asked once per row of every table: computed once
         return [e.id for e in self.items]
 
     @property
@@ -136,6 +137,8 @@ def _implicit(sources: Path) -> Editions:
 
 def _check_ids(editions: Editions, row: Row) -> tuple[str, str]:
     since, withdrawn = row["since"], row["withdrawn"]
+    if not since and not withdrawn:
+        return since, withdrawn  # most rows: in every edition
     for col, value in (("since", since), ("withdrawn", withdrawn)):
         if value and value not in editions.ids:
             raise SourceError(row.where(col), f"unknown edition '{value}' (editions in "
@@ -178,7 +181,10 @@ def select_rows(tables: dict[str, Table], editions: Editions, edition: Edition) 
         for row in table.rows:
             since, withdrawn = _check_ids(editions, row)
             if editions.contains(since, withdrawn, edition):
-                rows.append(Row({k: v for k, v in row.values.items() if k not in EDITION_COLUMNS}, row.origin))
+                values = row.values.copy()
+                for col in EDITION_COLUMNS:
+                    values.pop(col, None)
+                rows.append(Row(values, row.origin))
         columns = tuple(c for c in table.columns if c not in EDITION_COLUMNS)
         out[name] = replace(table, columns=columns, rows=rows)
     return out

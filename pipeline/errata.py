@@ -150,10 +150,11 @@ def _swap(items: list, index: int, new) -> list:
 
 
 def _find(items, match, what: str) -> int:
-    hits = [i for i, item in enumerate(items) if match(item)]
-    if not hits:
+    """The index of the first item that matches (the scan stops there: errata target early rows)."""
+    hit = next((i for i, item in enumerate(items) if match(item)), None)
+    if hit is None:
         raise Stale(f"no {what} in this edition")
-    return hits[0]
+    return hit
 
 
 def _patch(current: str, erratum: Erratum) -> str:

@@ -97,7 +97,10 @@ SECTORS = ("Hydrogen", "Circular Textiles", "Battery", "Agri-Food", "Wood Constr
            "Water Technology", "Creative Industries", "Tourism", "Logistics", "Solar Energy", "Packaging",
            "Automotive", "Rail", "Space Data", "Biotech", "Furniture", "Metalworking", "Ceramics",
            "Green Chemistry", "Dairy", "Wine", "Fashion", "Digital Health", "Robotics", "Geothermal",
-           "Sustainable Building", "Blue Economy", "Quantum Technologies")
+           "Sustainable Building", "Blue Economy", "Quantum Technologies", "Semiconductors", "Aquaculture",
+           "Precision Farming", "Pharmaceuticals", "Forestry", "Glass", "Steel", "Cosmetics", "Video Games",
+           "Film", "Music", "Sports Technology", "Drones", "Fintech", "Printing", "Nuclear Decommissioning",
+           "Textile Machinery", "Cold Chain", "Mining Technology", "Paper and Pulp")
 KINDS = ("Cluster", "Alliance", "Network", "Valley", "Platform", "Hub", "Innovation Centre",
          "Competence Centre", "Skills Academy", "Partnership", "Programme", "Initiative")
 PATTERNS = ("{place} {sector} {kind}", "{sector} {kind} {place}", "{kind} for {sector} in {place}")
@@ -193,12 +196,18 @@ def _edition_in_preparation(folder: Path) -> str:
     return str(editions[-1]["id"]) if isinstance(editions, list) and editions else ""
 
 
-def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None) -> dict:
-    """Write the shipped sources plus `n` made-up examples to `out`; return counts for the caller."""
+def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None,
+               citations: int | None = None) -> dict:
+    """Write the shipped sources plus `n` made-up examples to `out`; return counts for the caller.
+
+    `citations`: how many cell citations the made-up examples get in all (spread evenly, each example in
+    distinct cells, at most 36 each); default: one cell each, a few in two (as real submissions are)."""
     import yaml
 
     if n < 0:
         raise PipelineError("synth: --examples must be 0 or more")
+    if citations is not None and not 0 <= citations <= 36 * n:
+        raise PipelineError(f"synth: --citations must be between 0 and {36 * n} (36 cells per example)")
     sources = Path(sources or PROJECT / "sources")
     out = Path(out)
     _write_out_folder(out)
@@ -222,8 +231,12 @@ def synthesise(n: int, out: Path, seed: int = 2021, sources: Path | None = None)
     header, rows = _read_csv(out / "cell_examples.csv")
     header += [c for c in ("since",) if c not in header]
     cited = []
-    for e in invented:  # one cell each, a few in two
-        for cell in dict.fromkeys(rng.choices(cells, weights, k=1 if rng.random() < 0.85 else 2)):
+    for i, e in enumerate(invented):  # one cell each, a few in two (or `citations` spread evenly)
+        if citations is None:
+            chosen = dict.fromkeys(rng.choices(cells, weights, k=1 if rng.random() < 0.85 else 2))
+        else:
+            chosen = rng.sample(cells, citations // n + (i < citations % n)) if n else []
+        for cell in chosen:
             rows.append({"priority": cell[0], "challenge": cell[1], "function": cell[2], "example": e["id"],
                          "note": NOTE, "since": edition})
             cited.append((e["id"], cell))

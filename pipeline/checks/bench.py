@@ -81,3 +81,41 @@ def bench_check(sources: Path | str = "sources", sizes: tuple[int, ...] = (10_00
         out[f"examples_{n}_s"] = round(seconds, 3)
         out[f"examples_{n}_findings"] = findings
     return out
+
+
+def bench_check_command(examples: int = 10_000, citations: int = 50_000) -> dict:
+    """`invoke check` as a user runs it (a fresh process: start-up, reading, rules, report) on a synth
+    source folder of `examples` made-up examples cited `citations` times; wall and CPU seconds, and the
+    in-process shares of reading and of the rules (CPU seconds, less sensitive to a shared machine)."""
+    import resource
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from ..load import load
+    from ..paths import PROJECT
+    from ..synth import synthesise
+    from . import run_rules
+
+    work = Path(tempfile.mkdtemp(prefix="bench-check-"))
+    try:
+        sources = work / "sources"
+        synthesise(examples, sources, citations=citations)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "invoke", "check", "--sources", str(sources),
+                              "--out", str(work / "out")], capture_output=True, text=True, cwd=PROJECT)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        t = time.process_time()
+        toolkit = load(sources)
+        read = time.process_time() - t
+        t = time.process_time()
+        findings = len(run_rules(toolkit))
+        return {"seconds": round(wall, 2), "cpu_s": round(cpu, 2), "exit_code": run.returncode,
+                "read_cpu_s": round(read, 2), "rules_cpu_s": round(time.process_time() - t, 2),
+                "findings": findings, "examples": examples, "citations": citations}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

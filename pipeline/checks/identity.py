@@ -82,6 +82,8 @@ WINDOW = 4  # sorted-neighbourhood comparisons per name and sort order
 
 
 def _is_acronym(token: str) -> bool:
+    if not 2 <= len(token) <= 10 or token.islower():
+        return False  # most words: too long, or no capital at all
     letters = [c for c in token if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return 2 <= len(token) <= 10 and upper >= 2 and 2 * upper >= len(letters)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import limits
@@ -40,8 +40,17 @@ class Table:
     origin: Origin  # the file (and sheet)
 
 
+_READ: dict[tuple[str, str], "Table"] = {}  # (path, text) -> table: loading two editions reads once
+_READ_KEEP = 16  # the tables of one source folder
+_NOISE = re.compile(r"[\r\t\u00a0\u2007\u202f]|  ")  # what clean() would change inside a text
+
+
 def clean(value) -> str:
     """One cell as text, with spreadsheet noise removed."""
+    if type(value) is str and not _NOISE.search(value):
+        text = value.strip()  # the common case (50,000-row tables): nothing else to remove
+        if not text.endswith(".0"):
+            return text
     if value is None:
         return ""
     if isinstance(value, float):
@@ -100,6 +109,9 @@ def read_csv(path: Path) -> Table:
     shown = display_path(path)
     origin = Origin(shown)
     text = read_text(path)
+    cached = _READ.get((shown, text))
+    if cached is not None:  # the same file, unchanged: a check reads the sources once per edition
+        return replace(cached, rows=list(cached.rows))
     if not text.strip():
         raise SourceError(origin, "the file is empty (expected a header row)")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -118,13 +130,20 @@ def read_csv(path: Path) -> Table:
             if len(values) > len(columns) and any(clean(v) for v in values[len(columns):]):
                 raise SourceError(origin.at(row=start),
                                   f"{len(values)} values but the header has {len(columns)} columns")
-            cells = {col: clean(v) for col, v in zip(columns, values)}
+            if _NOISE.search(joined := "\x1f".join(values)) or ".0" in joined:
+                cells = {col: clean(v) for col, v in zip(columns, values)}
+            else:  # nothing to clean but the ends (most rows; same result as clean())
+                cells = {col: v.strip() for col, v in zip(columns, values)}
             if any(cells.values()):  # blank and trailing empty rows carry nothing
                 rows.append(Row(cells, origin.at(row=start)))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(origin.at(row=reader.line_num), f"not a valid CSV row ({exc})") from None
-    return Table(path.stem, columns, rows, origin)
+    table = Table(path.stem, columns, rows, origin)
+    if len(_READ) >= _READ_KEEP:
+        _READ.pop(next(iter(_READ)))
+    _READ[(shown, text)] = table
+    return replace(table, rows=list(rows))
 
 
 def read_workbook(path: Path) -> dict[str, Table]:
