@@ -93,12 +93,13 @@ def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Ter
             raise SourceError(header, f"unknown column '{col}' (expected: {', '.join(spec.columns)})")
     seen: dict[str, Row] = {}
     for row in table.rows:
+        value = row.values.get  # not row[col]: a method call per cell costs at 50,000 rows
         for col in spec.required:
-            if not row[col]:
+            if not value(col):
                 raise SourceError(row.where(col), "empty, but this column is required")
         for col, dimension in spec.vocab:
             allowed = vocab[dimension]
-            if row[col] not in allowed:
+            if value(col, "") not in allowed:
                 raise SourceError(row.where(col), f"unknown value '{row[col]}' "
                                                   f"(expected one of: {', '.join(allowed)})")
         if spec.key:
@@ -321,9 +322,10 @@ def load_sections(text_dir: Path, keep=None) -> list[Section]:
 # -- the whole toolkit ---------------------------------------------------------------------------
 
 def _citation_fields(row: Row) -> dict:
-    return dict(example=row["example"], origin=row.origin, label=row["label"], name=row["name"],
-                country=row["country"], link=row["link"], note=row["note"], same_line=yes(row, "same_line"),
-                provenance=row_provenance(row))
+    value = row.values.get  # 50,000 citations: a dict lookup, not a method call, per cell
+    return dict(example=value("example", ""), origin=row.origin, label=value("label", ""),
+                name=value("name", ""), country=value("country", ""), link=value("link", ""),
+                note=value("note", ""), same_line=yes(row, "same_line"), provenance=row_provenance(row))
 
 
 def _example_fields(row: Row) -> dict:

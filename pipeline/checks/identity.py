@@ -7,6 +7,7 @@ acronym (or by a letter or two), or that share one link, are probably one exampl
 """
 from __future__ import annotations
 
+import functools
 import re
 from itertools import combinations
 
@@ -81,6 +82,13 @@ FUZZY_MIN_LENGTH = 12  # short names differ meaningfully by one letter
 WINDOW = 4  # sorted-neighbourhood comparisons per name and sort order
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    """fold() of one word; thousands of names share their words (places, sectors, 'Cluster')."""
+    return fold(word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _is_acronym(token: str) -> bool:
     if not 2 <= len(token) <= 10 or token.islower():
         return False  # most words: too long, or no capital at all
@@ -102,7 +110,7 @@ def name_keys(name: str) -> tuple[str, str, str]:
     bare: also without an acronym that abbreviates the other words ("House of Digitalisation (HoD)").
     """
     tokens = _TOKEN.findall(name)
-    folded = [fold(t) for t in tokens]
+    folded = [_fold_word(t) for t in tokens]
     compact = "".join(folded)
     ordered = " ".join(sorted(folded))
     words = [f for t, f in zip(tokens, folded) if not _is_acronym(t)]
