@@ -205,7 +205,8 @@ def build(c, sources=SOURCES, force=False, jobs=None, only=None, out=None, workb
             "out": "output folder (default: output)"})
 def watch(c, sources=SOURCES, only=None, out="output"):
     """Rebuild what changed whenever a source or template is saved (Ctrl-C to stop)."""
-    from pipeline.build import available_builders, build_command
+    from pipeline.build import build_command
+    from pipeline.uptodate import available_builders
     from pipeline.watch import watch as watch_loop
 
     builders = [b.strip() for b in only.split(",")] if only else available_builders()

@@ -53,7 +53,7 @@ def built_count(stdout: str) -> int:
 def run_bench(runs: int = 3, out: Path = Path("output/bench.json"), sizes: tuple[int, ...] = (56, 250, 2500),
               growth_only: bool = False) -> dict:
     from .bench_scale import growth
-    from .build import available_builders
+    from .uptodate import available_builders
 
     results: dict = {"runs": runs, "cores": os.cpu_count(), "builders": available_builders()}
     if sizes:  # the growth table (issue 17): one run per size above the shipped one, they take minutes

@@ -11,7 +11,6 @@ import dataclasses
 import gc
 import hashlib
 import importlib
-import json
 import os
 import sys
 import time
@@ -19,15 +18,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import PipelineError
 from .model import Toolkit
-from .outputs import atomic_write_bytes, atomic_write_text
+from .outputs import atomic_write_bytes
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
 from .oserrors import OSProblem
 from .targets import Target, fingerprint, forget_templates
-from .uptodate import BUILDERS, available_builders, code_version  # noqa: F401 (callers import them from here)
+from .uptodate import BUILDERS, available_builders, code_version
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
 

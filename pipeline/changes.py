@@ -9,7 +9,6 @@ if one did. render/changes.py shows them (HTML and PDF); the paper's annex reuse
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -50,8 +50,6 @@ def _as_text(value) -> str:
 
 def items(tk) -> list[Item]:
     """Every non-printed record and field of the toolkit, in the order a reader meets them in the paper."""
-    from .model import placed_ids  # noqa: F401  (the model owns how placeholders are read)
-
     out: list[Item] = []
     seen: set[tuple[str, str]] = set()
 

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -39,9 +40,11 @@ def available_builders() -> list[str]:
     return [b for b in BUILDERS if (here / f"{b}.py").exists()]
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """The pipeline's version and a hash of its code: a fixed renderer (or a fixed bug) rebuilds, and
-    retries what failed."""
+    retries what failed. Once per process (the fast path's key and the build's fingerprints share it):
+    a running process runs the code it imported, whatever is on disk now."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())

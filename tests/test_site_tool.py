@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.build import available_builders, collect_targets, run_targets
+from pipeline.build import collect_targets, run_targets
+from pipeline.uptodate import available_builders
 from pipeline.load import load
 from pipeline.paths import PROJECT
 from pipeline.render import site

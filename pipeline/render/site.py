@@ -39,7 +39,8 @@ from .common import jinja_env
 from .overflow import cell_page, first_examples
 from .propose import contribution_note, propose_context
 from .site_assets import assets, asset_names
-from .site_data import countries, country_aliases, example_notices, example_reach, printed_url
+from .printed import printed_url
+from .site_data import countries, country_aliases, example_notices, example_reach
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"

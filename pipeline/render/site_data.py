@@ -18,7 +18,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from ..model import Toolkit
-from .printed import printed_url  # noqa: F401 (site.py imports it from here with the rest)
 
 # findings about what the paper printed *for an example* (not about labels or prose around it)
 NOTICE_RULES = ("identity.", "links.", "countries.")
