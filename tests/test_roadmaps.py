@@ -283,15 +283,19 @@ def test_the_template_generator_is_reproducible_and_marks_the_template():
 
 
 @pytest.mark.slow
-def test_libreoffice_converts_a_roadmap_to_pdf_with_the_text(shipped, multi, tmp_path):
+def test_libreoffice_converts_a_roadmap_to_pdf_with_the_text(shipped, multi, default_set, tmp_path):
     if not shutil.which("soffice") or not shutil.which("pdftotext"):
         pytest.skip("LibreOffice or poppler not installed")
     profile = tmp_path / "profile"
+    one_cell = tmp_path / "green-skills.docx"  # its section 3 used to end alone on a page
+    one_cell.write_bytes(default_set["roadmaps/green-skills.docx"])
     run = subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-                          "pdf", "--outdir", str(tmp_path), str(multi)], capture_output=True, text=True,
-                         timeout=180)
+                          "pdf", "--outdir", str(tmp_path), str(multi), str(one_cell)], capture_output=True,
+                         text=True, timeout=180)
     pdf = tmp_path / (multi.stem + ".pdf")
-    assert pdf.exists(), run.stderr
+    assert pdf.exists() and (tmp_path / "green-skills.pdf").exists(), run.stderr
+    for converted in (pdf, tmp_path / "green-skills.pdf"):  # no page holds only the tail of a table
+        assert min(_filled_depths(converted)[:-1]) > 0.3, converted.name
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     flat = re.sub(r"\s+", " ", text)
@@ -306,6 +310,17 @@ def test_libreoffice_converts_a_roadmap_to_pdf_with_the_text(shipped, multi, tmp
             for annot in page.get("/Annots", []) if annot.get_object().get("/Subtype") == "/Link"}
     covasna = next(e for e in shipped.examples if e.name == "Covasna Business Incubator")
     assert covasna.link in uris  # the example names stay clickable in the PDF
+
+
+def _filled_depths(pdf: Path) -> list[float]:
+    """How far down each page its text reaches (0 top, 1 bottom), running header and footer left out."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    depths = []
+    for height, words in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', boxes, re.S):
+        bottoms = [float(y) / float(height) for y in re.findall(r'yMax="([\d.]+)"', words)]
+        depths.append(max((b for b in bottoms if 0.08 < b < 0.92), default=0.0))
+    return depths
 
 
 def _template_with(old: str, new: str) -> bytes:

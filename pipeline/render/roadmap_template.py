@@ -153,7 +153,8 @@ def _recommendations(document) -> None:
 
 
 def _fill_in(document) -> None:
-    document.add_page_break()
+    # No page break before it: a forced break left a page holding only the last rows of section 3.
+    # Its heading keeps with the next paragraph, and table rows are never cut in two.
     document.add_paragraph("4. Your roadmap (phase 4)", style="Heading 1")
     document.add_paragraph(
         "An action plan for {{ region }}: a stakeholder engagement strategy, a governance mechanism, resource "
