@@ -178,13 +178,15 @@ def select_rows(tables: dict[str, Table], editions: Editions, edition: Edition) 
             out[name] = table
             continue
         rows = []
+        decided: dict[tuple, bool] = {}  # (since, withdrawn) -> in this edition: checked once per pair
         for row in table.rows:
-            since, withdrawn = _check_ids(editions, row)
-            if editions.contains(since, withdrawn, edition):
-                values = row.values.copy()
-                for col in EDITION_COLUMNS:
-                    values.pop(col, None)
-                rows.append(Row(values, row.origin))
+            get = row.values.get
+            pair = (get("since", ""), get("withdrawn", ""))
+            keep = decided.get(pair)
+            if keep is None:
+                keep = decided[pair] = editions.contains(*_check_ids(editions, row), edition)
+            if keep:  # the row itself: its since/withdrawn values stay, no reader looks past the columns
+                rows.append(row)
         columns = tuple(c for c in table.columns if c not in EDITION_COLUMNS)
         out[name] = replace(table, columns=columns, rows=rows)
     return out

@@ -6,7 +6,9 @@ taxonomy, duplicate ids, empty required fields, bad dates). Whether the model is
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 from . import provenance
 from .errors import Origin, SourceError
 from .model import (Action, Author, CellExample, Document, Event, Example, Figure, Recommendation,
-                    Reference, Section, Table5Action, Table5Example, Taxonomy, Term, Toolkit)
+                    Reference, Section, Table5Action, Table5Example, Taxonomy, Term, Toolkit, quick_constructor)
 from .sources.tables import WORKBOOK_SUFFIXES, Row, Table, display_path, read_csv, read_workbook
 from .sources.texts import YamlDoc, read_markdown, read_yaml
 
@@ -83,7 +85,8 @@ def read_tables(sources: Path, workbook: Path | None = None) -> dict[str, Table]
     return {name: sheets[name] for name in TABLES}
 
 
-def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Term]]) -> None:
+def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Term]]) -> list[provenance.Provenance]:
+    """Refuse what cannot be loaded (SourceError); the provenance of each row, in order."""
     header = table.origin.at(row=1)
     for col in spec.required + ALWAYS_PRESENT.get(table.name, ()):
         if col not in table.columns:
@@ -92,30 +95,32 @@ def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Ter
         if col not in spec.columns:
             raise SourceError(header, f"unknown column '{col}' (expected: {', '.join(spec.columns)})")
     seen: dict[str, Row] = {}
+    required, key_column = spec.required, spec.key
+    vocab_columns = [(col, vocab[dimension]) for col, dimension in spec.vocab]
+    # a table without provenance columns holds only printed rows: nothing to parse (50,000 citations)
+    has_provenance = any(col in table.columns for col in provenance.COLUMNS)
+    provenances = []
     for row in table.rows:
         value = row.values.get  # not row[col]: a method call per cell costs at 50,000 rows
-        for col in spec.required:
-            if not value(col):
-                raise SourceError(row.where(col), "empty, but this column is required")
-        for col, dimension in spec.vocab:
-            allowed = vocab[dimension]
+        if not all(map(value, required)):
+            col = next(c for c in required if not value(c))
+            raise SourceError(row.where(col), "empty, but this column is required")
+        for col, allowed in vocab_columns:
             if value(col, "") not in allowed:
                 raise SourceError(row.where(col), f"unknown value '{row[col]}' "
                                                   f"(expected one of: {', '.join(allowed)})")
-        if spec.key:
-            key = row[spec.key]
+        if key_column:
+            key = row[key_column]
             if not SLUG.match(key):
-                raise SourceError(row.where(spec.key), f"'{key}' is not a valid id "
+                raise SourceError(row.where(key_column), f"'{key}' is not a valid id "
                                   "(lower-case letters, digits and single hyphens)")
             if key in seen:
-                raise SourceError(row.where(spec.key),
+                raise SourceError(row.where(key_column),
                                   f"duplicate id '{key}' (first used at {seen[key].origin})")
             seen[key] = row
-        provenance.parse(row.values, row.where)  # refuses a reconstructed row without a reason, ...
-
-
-def row_provenance(row: Row) -> provenance.Provenance:
-    return provenance.parse(row.values, row.where)
+        # refuses a reconstructed row without a reason, ...
+        provenances.append(provenance.parse(row.values, row.where) if has_provenance else provenance.PRINTED_AS)
+    return provenances
 
 
 def yes(row: Row, column: str) -> bool:
@@ -321,11 +326,18 @@ def load_sections(text_dir: Path, keep=None) -> list[Section]:
 
 # -- the whole toolkit ---------------------------------------------------------------------------
 
-def _citation_fields(row: Row) -> dict:
-    value = row.values.get  # 50,000 citations: a dict lookup, not a method call, per cell
-    return dict(example=value("example", ""), origin=row.origin, label=value("label", ""),
-                name=value("name", ""), country=value("country", ""), link=value("link", ""),
-                note=value("note", ""), same_line=yes(row, "same_line"), provenance=row_provenance(row))
+def _citations(table: Table, provenances: list, record_class, place: tuple[str, ...]) -> list:
+    """The citations of cell_examples or table5_examples (`place`: the columns naming where it is cited).
+    A loop of dict lookups and a quick constructor: 50,000 citations are most of what `invoke check` reads."""
+    make = quick_constructor(record_class)
+    out = []
+    for row, prov in zip(table.rows, provenances):
+        value = row.values.get
+        out.append(make(**{col: value(col, "") for col in place}, example=value("example", ""), origin=row.origin,
+                        label=value("label", ""), name=value("name", ""), country=value("country", ""),
+                        link=value("link", ""), note=value("note", ""),
+                        same_line=yes(row, "same_line") if value("same_line") else False, provenance=prov))
+    return out
 
 
 def _example_fields(row: Row) -> dict:
@@ -359,10 +371,28 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
          edition: str | None = None) -> Toolkit:
     """Read every source file under `sources` into one Toolkit of one edition (default: the latest),
     its errata applied (or raise SourceError)."""
+    with paused_gc():
+        return _load(Path(sources), workbook, edition)
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """No cyclic garbage collection while records are made by the ten thousand: they all live on, and
+    each collection walked every one made so far (a third of reading 65,000 rows). Reference counting
+    still frees what is dropped."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(sources: Path, workbook, edition: str | None) -> Toolkit:
     from .editions import item_in_edition, read_editions, select_rows
     from .errata import apply_edition
 
-    sources = Path(sources)
     if not sources.is_dir():
         raise SourceError(Origin(display_path(sources)), "sources folder not found")
     editions = read_editions(sources)
@@ -376,28 +406,31 @@ def load(sources: Path | str = "sources", workbook: Path | str | None = None,
              for dim in ("priorities", "challenges", "functions", "areas")}
     tables = read_tables(sources, Path(workbook) if workbook else None)
     tables = select_rows(tables, editions, chosen)  # the rows of this edition, without since/withdrawn
-    for name, spec in TABLES.items():
-        validate_table(tables[name], spec, vocab)
+    provenances = {name: validate_table(tables[name], spec, vocab) for name, spec in TABLES.items()}
     for row in tables["table5_actions"].rows:
         if not row["action"] and not row["text"]:
             raise SourceError(row.where("text"), "empty: give the action's id, its text as printed, or both")
 
     t = tables
+
+    def rows(name: str):
+        return zip(t[name].rows, provenances[name])
+
+    example = quick_constructor(Example)
     toolkit = Toolkit(
         taxonomy=taxonomy,
-        actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"],
-                        row_provenance(r)) for r in t["actions"].rows],
-        examples=[Example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], **_example_fields(r),
-                          provenance=row_provenance(r))
-                  for r in t["examples"].rows],
-        cell_examples=[CellExample(priority=r["priority"], challenge=r["challenge"], function=r["function"],
-                                   **_citation_fields(r)) for r in t["cell_examples"].rows],
-        recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], row_provenance(r))
-                         for n, r in enumerate(t["recommendations"].rows, start=1)],
+        actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"], p)
+                 for r, p in rows("actions")],
+        examples=[example(id=r["id"], name=r["name"], country=r["country"], link=r["link"], origin=r.origin,
+                          note=r["note"], **_example_fields(r), provenance=p) for r, p in rows("examples")],
+        cell_examples=_citations(t["cell_examples"], provenances["cell_examples"], CellExample,
+                                 ("priority", "challenge", "function")),
+        recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], p)
+                         for n, (r, p) in enumerate(rows("recommendations"), start=1)],
         table5_actions=[Table5Action(r["recommendation"], r["function"], r["action"], r["text"], r.origin,
-                                     r["note"], row_provenance(r)) for r in t["table5_actions"].rows],
-        table5_examples=[Table5Example(recommendation=r["recommendation"], function=r["function"],
-                                       **_citation_fields(r)) for r in t["table5_examples"].rows],
+                                     r["note"], p) for r, p in rows("table5_actions")],
+        table5_examples=_citations(t["table5_examples"], provenances["table5_examples"], Table5Example,
+                                   ("recommendation", "function")),
         sections=load_sections(sources / "text", keep),
         figures=load_figures(read_yaml(sources / "figures.yaml"), keep),
         references=load_references(read_yaml(sources / "references.yaml"), keep),

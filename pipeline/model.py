@@ -6,7 +6,7 @@ Nothing here reads a file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
 
 from .errors import Origin
@@ -405,6 +405,26 @@ class Toolkit:
         return {r.id: r for r in self.references}
 
 
+def quick_constructor(record_class):
+    """A keyword-only constructor for records made by the ten thousand (examples, citations).
+
+    It fills the new record's __dict__ directly instead of calling the frozen dataclass's __init__, which
+    sets each field through object.__setattr__ (a third of loading 50,000 citations). The record is the
+    same: equal to, and as frozen as, one made by the class itself; every field must be given or have a
+    plain default.
+    """
+    assert not any(f.default_factory is not MISSING for f in fields(record_class)), record_class
+    defaults = {f.name: f.default for f in fields(record_class) if f.default is not MISSING}
+    new = object.__new__
+
+    def make(**values):
+        record = new(record_class)
+        record.__dict__.update(defaults, **values)
+        return record
+
+    return make
+
+
 def placed_ids(sections: list[Section], kind: str) -> list[str]:
     """Ids of the figures or tables placed by `{kind:id}` paragraphs, in reading order."""
     out = []
@@ -419,6 +439,8 @@ def placed_ids(sections: list[Section], kind: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Text for matching by a person's eye: case and accents ignored ('Türkiye ' -> 'turkiye')."""
+    if text.isascii():  # nothing to decompose (most names; ten thousand examples are folded per check)
+        return text.casefold().strip()
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text)

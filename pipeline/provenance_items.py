@@ -26,6 +26,9 @@ class Item:
     provenance: Provenance
 
 
+PRINTED = "printed"  # provenance.PRINTED (this module never imports provenance.py)
+
+
 def key_of(record, field_name: str = "") -> tuple[str, str]:
     return (str(record.origin), field_name)
 
@@ -72,6 +75,7 @@ def items(tk) -> list[Item]:
             add(record, (labels or {}).get(name, f"{kind} ({name.replace('_', ' ')})"), _as_text(value) or name,
                 place, prov, name)
 
+    example_by_id = tk.example_by_id
     document = tk.document
     add(document, "cover", document.title, "cover")
     add_fields(document, "PDF metadata", "the PDF's document properties")
@@ -101,10 +105,11 @@ def items(tk) -> list[Item]:
                         key = (table_id, challenge.id, function.id)
                         for a in tk._actions_by_cell.get(key, ()):
                             add(a, "policy action", a.text, place)
-                        for c in tk._examples_by_cell.get(key, ()):
-                            ex = tk.example_by_id.get(c.example)
-                            add(c, "example line", c.name or (ex.name if ex else c.example), place)
-                            if ex:
+                        for c in tk._examples_by_cell.get(key, ()):  # add() inlined for printed records
+                            ex = example_by_id.get(c.example)
+                            if c.provenance.status != PRINTED:
+                                add(c, "example line", c.name or (ex.name if ex else c.example), place)
+                            if ex and ex.provenance.status != PRINTED:
                                 add(ex, "example", ex.name, place)
             elif line == "{references}":
                 for n, ref in enumerate(tk.references, start=1):
@@ -112,7 +117,8 @@ def items(tk) -> list[Item]:
                     add(ref, "Annex 1 entry", f"{ref.author} ({ref.year}). {ref.title}", place)
                     add_fields(ref, "Annex 1 entry", place, {"url": "Annex 1 link", "title": "Annex 1 title"})
     for ex in tk.examples:  # examples only the handouts, roadmaps or site show
-        add(ex, "example", ex.name, "wherever the example is printed")
+        if ex.provenance.status != PRINTED:
+            add(ex, "example", ex.name, "wherever the example is printed")
     add(tk.event, "event", tk.event.name, "handouts")
     add_fields(tk.event, "event", "the handouts (event details, feedback form)")
     return out
@@ -133,7 +139,19 @@ def _table5_items(tk, number, add) -> None:
 
 
 def unverified(tk) -> list[Item]:
-    return [i for i in items(tk) if i.provenance.unverified]
+    """The unverified items, found once per toolkit (the check's rule and its summary line both ask;
+    at 50,000 citations each walk costs a tenth of a second): remembered for the toolkit's current
+    records (records are immutable; a changed toolkit swaps its lists or its document)."""
+    state = tuple(id(getattr(tk, name)) for name in tk.__dataclass_fields__)
+    memo = tk.__dict__.setdefault("_unverified_items", _Memo())
+    if memo.state != state:
+        memo.state, memo.items = state, [i for i in items(tk) if i.provenance.unverified]
+    return list(memo.items)
+
+
+class _Memo:
+    state: tuple = ()
+    items: list = []
 
 
 def refusal_lines(found: Iterable[Item]) -> list[str]:

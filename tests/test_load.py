@@ -177,3 +177,28 @@ def test_bad_input_gives_one_line_and_exit_2_from_the_command_line(sources):
     assert "Traceback" not in run.stderr
     lines = [l for l in run.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and "unknown value 'skils'" in lines[0]
+
+
+def test_quickly_made_records_equal_and_are_frozen_like_the_classes_own(shipped):
+    """load() makes examples and citations without their dataclass __init__ (quick_constructor): every
+    field is there, equal to what the class itself makes, and as immutable."""
+    import dataclasses
+
+    for record in (shipped.examples[0], shipped.cell_examples[0], shipped.table5_examples[0]):
+        assert vars(record).keys() == {f.name for f in dataclasses.fields(record)}
+        assert record == dataclasses.replace(record)  # replace() calls the class's own __init__
+        assert hash(record.origin) == hash(dataclasses.replace(record.origin))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.name = "changed"
+    assert str(shipped.cell_examples[0].origin).endswith("cell_examples.csv:2")
+
+
+def test_a_yaml_file_read_twice_gives_two_independent_copies(sources):
+    from pipeline.sources.texts import read_yaml
+
+    first = read_yaml(sources / "taxonomy.yaml")
+    first.data["priorities"].clear()  # a reader changing what it got does not change the next read
+    second = read_yaml(sources / "taxonomy.yaml")
+    assert second.data["priorities"] and second.lines == first.lines
+    edit(sources / "taxonomy.yaml", "priorities:", "priorities:  # edited")
+    assert read_yaml(sources / "taxonomy.yaml").data["priorities"]  # a changed text is parsed again

@@ -56,24 +56,30 @@ def resolve(value: str) -> tuple[str, str]:
         return "unknown", ""
 
 
-def _countries(toolkit: Toolkit) -> dict[str, list[Origin]]:
-    out: dict[str, list[Origin]] = {}
+def _countries(toolkit: Toolkit) -> dict[str, list]:
+    """Each country value with the records printing it (their origins are made only for a finding)."""
+    out: dict[str, list] = {}
     for e in toolkit.examples:
         if e.country:
-            out.setdefault(e.country, []).append(e.origin.at(column="country"))
+            out.setdefault(e.country, []).append(e)
     for c in [*toolkit.cell_examples, *toolkit.table5_examples]:
         if c.country and c.country != NONE_PRINTED:
-            out.setdefault(c.country, []).append(c.origin.at(column="country"))
+            out.setdefault(c.country, []).append(c)
     if toolkit.event.country:
-        out.setdefault(toolkit.event.country, []).append(toolkit.event.origin.at(key="country"))
+        out.setdefault(toolkit.event.country, []).append(toolkit.event)
     return out
 
 
+def _origins(toolkit: Toolkit, records: list) -> list[Origin]:
+    return [r.origin.at(key="country") if r is toolkit.event else r.origin.at(column="country") for r in records]
+
+
 def _check(toolkit: Toolkit, status: str):
-    for value, origins in sorted(_countries(toolkit).items()):
+    for value, records in sorted(_countries(toolkit).items()):
         found, name = resolve(value)
         if found != status:
             continue
+        origins = _origins(toolkit, records)
         if status == "close":
             yield finding(value, f"'{value}' is not an ISO 3166 country name or code "
                                  f"({len(origins)} place{'s' * (len(origins) != 1)})",

@@ -121,11 +121,10 @@ def name_keys(name: str) -> tuple[str, str, str]:
     return compact, ordered, bare
 
 
-def _names(toolkit: Toolkit) -> list[tuple[str, str, Origin]]:
-    """(example id, name as printed, where) for every record and every name override."""
-    out = [(e.id, e.name, e.origin.at(column="name")) for e in toolkit.examples if e.name]
-    out += [(c.example, c.name, c.origin.at(column="name")) for c in all_citations(toolkit)
-            if c.name and c.name != NONE_PRINTED]
+def _names(toolkit: Toolkit) -> list[tuple[str, str, object]]:
+    """(example id, name as printed, record or citation printing it) for every record and name override."""
+    out = [(e.id, e.name, e) for e in toolkit.examples if e.name]
+    out += [(c.example, c.name, c) for c in all_citations(toolkit) if c.name and c.name != NONE_PRINTED]
     return out
 
 
@@ -141,7 +140,7 @@ REASONS = {
 }
 
 
-def near_duplicate_pairs(names: list[tuple[str, str, Origin]]) -> dict[tuple[str, str], tuple[int, tuple, tuple]]:
+def near_duplicate_pairs(names: list[tuple]) -> dict[tuple[str, str], tuple[int, tuple, tuple]]:
     """Pairs of different example ids with near-identical names -> (reason, entry a, entry b).
 
     Exact key collisions are found by grouping; small spelling differences by comparing each
@@ -178,14 +177,17 @@ def near_duplicate_pairs(names: list[tuple[str, str, Origin]]) -> dict[tuple[str
                 add(level, a, b)
 
     compact = sorted({(keys[0], entry[0]): entry for entry, keys in keyed if keys[0]}.items())
-    digits = {key: _digits(key) for (key, _), _ in compact}  # "Cluster 4.0" and "Cluster 5.0" differ
+    # "Cluster 4.0" and "Cluster 5.0" differ; a key of letters only has no digits (most keys)
+    digits = {key: "" if key.isalpha() else _digits(key) for (key, _), _ in compact}
     for order in (lambda item: item[0][0], lambda item: item[0][0][::-1]):
         ranked = sorted(compact, key=order)
         for i, ((key_a, id_a), entry_a) in enumerate(ranked):
+            if len(key_a) < FUZZY_MIN_LENGTH:  # short names differ meaningfully by one letter
+                continue
             for (key_b, id_b), entry_b in ranked[i + 1:i + 1 + WINDOW]:
-                if id_a == id_b or key_a == key_b or (id_a, id_b) in pairs or (id_b, id_a) in pairs:
+                if len(key_b) < FUZZY_MIN_LENGTH or id_a == id_b or key_a == key_b or digits[key_a] != digits[key_b]:
                     continue
-                if min(len(key_a), len(key_b)) < FUZZY_MIN_LENGTH or digits[key_a] != digits[key_b]:
+                if (id_a, id_b) in pairs or (id_b, id_a) in pairs:
                     continue
                 if fuzz.ratio(key_a, key_b) >= FUZZY_SCORE:
                     add(3, entry_a, entry_b)
@@ -202,7 +204,7 @@ def near_duplicate(toolkit: Toolkit):
         yield finding(f"{id_a}+{id_b}",
                       f"probably the same example: {quote(a[1])} ({id_a}) and {quote(b[1])} ({id_b}) "
                       f"{REASONS[reason]}{countries}",
-                      [a[2], b[2]],
+                      [a[2].origin.at(column="name"), b[2].origin.at(column="name")],
                       "if they are one example, keep one record and cite it by its id everywhere")
 
 

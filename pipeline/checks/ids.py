@@ -81,7 +81,7 @@ def duplicate(toolkit: Toolkit):
     for kind, items in records.items():
         for key, origins in _first_twice((r.id, r.origin) for r in items):
             yield finding(f"{kind}:{key}", f"two {kind}s have the id '{key}'", origins)
-    cited = [((*c.cell, c.example), c.origin) for c in toolkit.cell_examples]
+    cited = [((c.priority, c.challenge, c.function, c.example), c.origin) for c in toolkit.cell_examples]
     cited += [((c.recommendation, c.function, c.example), c.origin) for c in toolkit.table5_examples]
     for key, origins in _first_twice(cited):
         *cell, example = key

@@ -32,6 +32,13 @@ class Row:
         return self.origin.at(column=column)
 
 
+def _row(values: dict[str, str], origin: Origin) -> Row:
+    """Row(values, origin) without the frozen dataclass's __init__ (50,000 rows a table; see Origin.at)."""
+    row = object.__new__(Row)
+    row.__dict__.update(values=values, origin=origin)
+    return row
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -42,12 +49,18 @@ class Table:
 
 _READ: dict[tuple[str, str], "Table"] = {}  # (path, text) -> table: loading two editions reads once
 _READ_KEEP = 16  # the tables of one source folder
-_NOISE = re.compile(r"[\r\t\u00a0\u2007\u202f]|  ")  # what clean() would change inside a text
+_NOISE = ("\r", "\t", "\u00a0", "\u2007", "\u202f", "  ")  # what clean() would change inside a text
+
+
+def _noisy(text: str) -> bool:
+    """Whether `text` holds any _NOISE: str.find per piece, ten times faster than one regex alternation
+    (which tried every position of a 7 MB table)."""
+    return any(piece in text for piece in _NOISE)
 
 
 def clean(value) -> str:
     """One cell as text, with spreadsheet noise removed."""
-    if type(value) is str and not _NOISE.search(value):
+    if type(value) is str and not _noisy(value):
         text = value.strip()  # the common case (50,000-row tables): nothing else to remove
         if not text.endswith(".0"):
             return text
@@ -124,18 +137,19 @@ def read_csv(path: Path) -> Table:
         rows: list[Row] = []
         start = reader.line_num + 1
         limit = limits.max_rows(path.stem)
+        may_clean = _noisy(text) or ".0" in text  # else no cell has more than its ends to clean
         for values in reader:
             if len(rows) >= limit:
                 raise limits.too_many_rows(origin, path.stem, start)
             if len(values) > len(columns) and any(clean(v) for v in values[len(columns):]):
                 raise SourceError(origin.at(row=start),
                                   f"{len(values)} values but the header has {len(columns)} columns")
-            if _NOISE.search(joined := "\x1f".join(values)) or ".0" in joined:
+            if may_clean and (_noisy(joined := "\x1f".join(values)) or ".0" in joined):
                 cells = {col: clean(v) for col, v in zip(columns, values)}
             else:  # nothing to clean but the ends (most rows; same result as clean())
-                cells = {col: v.strip() for col, v in zip(columns, values)}
+                cells = dict(zip(columns, map(str.strip, values)))
             if any(cells.values()):  # blank and trailing empty rows carry nothing
-                rows.append(Row(cells, origin.at(row=start)))
+                rows.append(_row(cells, origin.at(row=start)))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(origin.at(row=reader.line_num), f"not a valid CSV row ({exc})") from None

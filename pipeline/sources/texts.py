@@ -5,6 +5,7 @@ YAML is read with the safe loader only. Each document comes back with a map from
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,23 @@ def _expanded_size(node, memo: dict, origin: Origin, offset: int) -> int:
 _OPENERS = re.compile(r"[\[{](?:\s*[\[{]){%d}" % limits.MAX_YAML_DEPTH)
 
 
+_PARSED: dict[tuple, tuple] = {}  # (text, origin, offset) -> (data, lines): a check reads each file 2-4 times
+_PARSED_KEEP = 64  # the YAML files and front matters of one source folder
+
+
 def parse_yaml(text: str, origin: Origin, line_offset: int = 0) -> YamlDoc:
+    """`text` as YAML with the line of every key path. The same text parsed again (loading a second edition,
+    reading the editions for the waivers) is a copy of the first parse: the pure-Python parser is slow."""
+    key = (text, origin, line_offset)
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_KEEP:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = _parse_yaml(text, origin, line_offset)
+    data, lines = _PARSED[key]
+    return YamlDoc(copy.deepcopy(data), dict(lines), origin)  # a copy: a reader may change what it got
+
+
+def _parse_yaml(text: str, origin: Origin, line_offset: int) -> tuple[object, dict[str, int]]:
     deep = _OPENERS.search(text)  # [[[[... : refused before the scanner's look-ahead crawls through it
     if deep:
         raise SourceError(origin.at(line=text.count("\n", 0, deep.start()) + 1 + line_offset),
@@ -130,7 +147,7 @@ def parse_yaml(text: str, origin: Origin, line_offset: int = 0) -> YamlDoc:
     if node is not None:
         _key_lines(node, "", lines)
         lines = {k: v + line_offset for k, v in lines.items()}
-    return YamlDoc(data, lines, origin)
+    return data, lines
 
 
 def read_yaml(path: Path) -> YamlDoc:
