@@ -218,11 +218,12 @@ def load_document(doc: YamlDoc) -> Document:
         copyright=opt(d, "copyright"), subject=opt(d, "subject"),
         keywords=tuple(str(k) for k in opt(d, "keywords", []) or ()), origin=doc.origin,
         cover_lines=tuple(str(line).strip() for line in opt(d, "cover_lines", []) or ()),
+        authors_heading=str(opt(d, "authors_heading") or "Authors"),
         **yaml_provenance(doc, d, "", DOCUMENT_FIELDS))
 
 
 DOCUMENT_FIELDS = ("title", "subtitle", "series", "running_header", "initiative", "disclaimer", "copyright",
-                   "subject", "keywords", "cover_lines", "edition")
+                   "subject", "keywords", "cover_lines", "edition", "authors_heading")
 EVENT_FIELDS = ("name", "organisers", "venue", "city", "country", "start_date", "end_date", "feedback_intro",
                 "feedback_questions", "respondent_types")
 

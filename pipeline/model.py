@@ -218,6 +218,7 @@ class Document:
     origin: Origin
     edition_title: str = ""  # from sources/editions.yaml (pipeline/editions.py), e.g. "2021 corrected"
     cover_lines: tuple[str, ...] = ()  # the cover's event lines exactly as printed (empty: built from event)
+    authors_heading: str = "Authors"  # the imprint's heading as printed (the 2021 paper: "Authors :")
     provenance: Provenance = PRINTED_AS
     field_provenance: dict = field(default_factory=dict)  # field name -> Provenance of that field alone
 

@@ -146,3 +146,62 @@ def test_the_report_as_html_and_pdf(tmp_path):
     from tests.pdfua_check import pdfua_problems
 
     assert pdfua_problems(tmp_path / "changes" / "changes.pdf") == []  # tagged for screen readers too
+
+
+@pytest.mark.slow
+def test_the_pdf_process_gives_back_the_childs_errors_and_ends_when_its_pdf_is_not_needed(tmp_path):
+    """`invoke changes` renders its PDF in a forked process (render/pdf_process.py): an error there is the
+    same one-line error as in this process, and a failure here before the PDF ends the child too."""
+    from pipeline.errors import SourceError
+    from pipeline.render.common import AssetError
+    from pipeline.render.pdf_process import PdfProcess
+
+    page = '<html lang="en"><head><title>t</title></head><body><img src="https://example.org/x.png" alt="x"></body></html>'
+    with PdfProcess() as pdf:
+        with pytest.raises(AssetError, match="a test asks for 'https://example.org/x.png'"):
+            pdf.render(page, tmp_path, 0, source="a test")
+    process = PdfProcess()
+    with pytest.raises(SourceError):
+        with process:
+            raise SourceError("sources/examples.csv:2", "a bad row")
+    assert process._process.exitcode is not None  # stopped, not left behind
+    with PdfProcess() as unused:
+        pass
+    assert unused._process.exitcode == 0  # read end-of-file instead of HTML, and left
+
+
+@pytest.mark.slow
+@pytest.mark.huge
+def test_the_report_of_two_2500_example_editions_lists_every_change(tmp_path):
+    """The compact report at 2,500 examples (the benchmark's editions) still lists every change with its
+    source file:row, in the HTML and in the PDF, and a rename's redline marks the inserted word."""
+    from bs4 import BeautifulSoup
+
+    from pipeline.render.changes import _second_edition
+    from pipeline.synth import synthesise
+
+    sources = tmp_path / "sources"
+    synthesise(2500, sources)
+    _second_edition(sources)
+    result = subprocess.run([sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "changes", "--sources",
+                             "sources", "--from", "2021", "--to", "2021-corrected", "--out", "out"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # the report names files relative to where it was run
+    try:
+        changes = compare(*load_pair(sources.relative_to(tmp_path), "2021", "2021-corrected")[:2])
+    finally:
+        os.chdir(cwd)
+    assert len(changes.items) == 400
+    soup = BeautifulSoup((tmp_path / "out" / "changes" / "changes.html").read_text(encoding="utf-8"), "html.parser")
+    items = soup.select("li.change")
+    assert len(items) == 400
+    assert sorted(li.get_text(" ", strip=True).split(" · ")[-1] for li in items if not li.br) \
+        == sorted(c.where for c in changes.items if not (c.before and c.after) and (c.after or c.before) == c.subject)
+    pdf = subprocess.run(["pdftotext", "-raw", str(tmp_path / "out" / "changes" / "changes.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", pdf)
+    assert all(re.sub(r"\s+", "", c.where) in flat for c in changes.items)
+    renamed = [li for li in items if "change-renamed" in li["class"]]
+    assert len(renamed) == 50 and all(li.ins and "Network" in li.ins.text for li in renamed)

@@ -163,8 +163,6 @@ FURNITURE = re.compile(r"^(Strengthening the European economy through collaborat
 NOT_PRINTED_AS_A_LINE = {
     # the extraction read the rotated row label of Table 1's first row into the header line above it
     "Innovation Policy actions that leverage clusters to support:",
-    # the heading is the template's word, not the sources': the 2021 paper put a space before a colon
-    "Authors :",
 }
 
 

@@ -7,8 +7,8 @@ cffi declarations and stylesheets) runs on the other core while this process rea
 
 Errors come back as errors: a PipelineError raised in the child (an asset outside the project, a figure
 without its text) is raised again here with its message, anything else as a RuntimeError with the child's
-traceback. If the caller fails before asking for the PDF, leaving the `with` block ends the child (it reads
-end-of-file and exits). Where `fork` is not available (macOS, Windows start processes afresh, which would
+traceback. If the caller fails inside the `with` block, the child is stopped at once; if it leaves without
+asking for a PDF, the child reads end-of-file and exits. Where `fork` is not available (macOS, Windows start processes afresh, which would
 import everything twice), render() simply renders in this process.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 from ..errors import PipelineError
 
 
-def _child(conn) -> None:
+def _child(conn, parent_end) -> None:
+    parent_end.close()  # forked with both ends: only when the parent's is closed here too does it read EOF
     try:
         _serve(conn)
     except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent reports it
@@ -57,7 +58,7 @@ class PdfProcess:
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._conn, child_end = context.Pipe()
-            self._process = context.Process(target=_child, args=(child_end,), daemon=True)
+            self._process = context.Process(target=_child, args=(child_end, self._conn), daemon=True)
             self._process.start()
             child_end.close()
         return self
@@ -82,10 +83,13 @@ class PdfProcess:
             raise (AssetError if name == "AssetError" else PipelineError)(message)
         raise RuntimeError(f"rendering the PDF failed in its process:\n{value}")
 
-    def __exit__(self, *exc) -> None:
-        if self._process is not None:
-            self._conn.close()  # a child still waiting for HTML reads end-of-file and exits
-            self._process.join(timeout=10)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._process is None:
+            return
+        if exc_type is not None:  # the caller failed: no PDF will be asked for, stop the child now
+            self._process.terminate()
+        self._conn.close()  # a child still waiting for HTML reads end-of-file and exits
+        self._process.join(timeout=60)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
