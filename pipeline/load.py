@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import re
 from dataclasses import dataclass
@@ -328,31 +329,37 @@ def load_sections(text_dir: Path, keep=None) -> list[Section]:
 # -- the whole toolkit ---------------------------------------------------------------------------
 
 def _citations(table: Table, provenances: list, record_class, place: tuple[str, ...]) -> list:
-    """The citations of cell_examples or table5_examples (`place`: the columns naming where it is cited).
-    A loop of dict lookups and a quick constructor: 50,000 citations are most of what `invoke check` reads."""
+    """The citations of cell_examples or table5_examples (`place`: the columns naming where it is cited,
+    the class's last fields). Dict lookups and a quick constructor: 50,000 citations are most of what
+    `invoke check` reads."""
     make = quick_constructor(record_class)
     out = []
     for row, prov in zip(table.rows, provenances):
-        value = row.values.get
-        out.append(make(**{col: value(col, "") for col in place}, example=value("example", ""), origin=row.origin,
-                        label=value("label", ""), name=value("name", ""), country=value("country", ""),
-                        link=value("link", ""), note=value("note", ""),
-                        same_line=yes(row, "same_line") if value("same_line") else False, provenance=prov))
+        get = row.values.get
+        out.append(make(get("example", ""), row.origin, get("label", ""), get("name", ""), get("country", ""),
+                        get("link", ""), get("note", ""), yes(row, "same_line") if get("same_line") else False,
+                        prov, *[get(col, "") for col in place]))
     return out
 
 
-def _example_fields(row: Row) -> dict:
-    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first; `summary`."""
+def _example_fields(row: Row) -> tuple[bool, str]:
+    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first."""
     featured = row["featured"].strip().lower()
     if featured not in ("", "yes", "no"):
         raise SourceError(row.where("featured"), f"'{row['featured']}' is not yes, no or empty")
     added = row["added"].strip()
-    if added:
-        try:
-            dt.date.fromisoformat(added)
-        except ValueError:
-            raise SourceError(row.where("added"), f"'{added}' is not a date (YYYY-MM-DD)") from None
-    return {"featured": featured == "yes", "added": added, "summary": _summary(row)}
+    if added and not _is_date(added):
+        raise SourceError(row.where("added"), f"'{added}' is not a date (YYYY-MM-DD)")
+    return featured == "yes", added
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_date(text: str) -> bool:  # ten thousand examples share a few dates
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 SUMMARY_MAX = 100  # characters: at most two lines under the name on the fullest example card
@@ -422,8 +429,8 @@ def _load(sources: Path, workbook, edition: str | None) -> Toolkit:
         taxonomy=taxonomy,
         actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"], p)
                  for r, p in rows("actions")],
-        examples=[example(id=r["id"], name=r["name"], country=r["country"], link=r["link"], origin=r.origin,
-                          note=r["note"], **_example_fields(r), provenance=p) for r, p in rows("examples")],
+        examples=[example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], *_example_fields(r), p,
+                          _summary(r)) for r, p in rows("examples")],
         cell_examples=_citations(t["cell_examples"], provenances["cell_examples"], CellExample,
                                  ("priority", "challenge", "function")),
         recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], p)

@@ -6,7 +6,7 @@ Nothing here reads a file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 from .errors import Origin
@@ -407,20 +407,19 @@ class Toolkit:
 
 
 def quick_constructor(record_class):
-    """A keyword-only constructor for records made by the ten thousand (examples, citations).
+    """A constructor for records made by the ten thousand (examples, citations): every field's value,
+    in the class's field order, as for the class itself.
 
     It fills the new record's __dict__ directly instead of calling the frozen dataclass's __init__, which
     sets each field through object.__setattr__ (a third of loading 50,000 citations). The record is the
-    same: equal to, and as frozen as, one made by the class itself; every field must be given or have a
-    plain default.
+    same: equal to, and as frozen as, one made by the class itself.
     """
-    assert not any(f.default_factory is not MISSING for f in fields(record_class)), record_class
-    defaults = {f.name: f.default for f in fields(record_class) if f.default is not MISSING}
+    names = tuple(f.name for f in fields(record_class))
     new = object.__new__
 
-    def make(**values):
+    def make(*values):
         record = new(record_class)
-        record.__dict__.update(defaults, **values)
+        record.__dict__.update(zip(names, values, strict=True))
         return record
 
     return make

@@ -24,10 +24,13 @@ FIELD_WORDS = {"name": "name", "country": "country", "link": "link"}
 def _printed_differently(toolkit: Toolkit, field: str):
     """Per example: the citations whose `field` differs from the record's."""
     out: dict[str, list] = {}
+    example_by_id = toolkit.example_by_id
     for citation in all_citations(toolkit):
         value = getattr(citation, field)
-        record = toolkit.example_by_id.get(citation.example)
-        if not value or record is None:
+        if not value:  # most citations print the record's own value
+            continue
+        record = example_by_id.get(citation.example)
+        if record is None:
             continue
         own = getattr(record, field)
         if (value == NONE_PRINTED and not own) or value.strip() == own.strip():
@@ -110,9 +113,11 @@ def name_keys(name: str) -> tuple[str, str, str]:
     bare: also without an acronym that abbreviates the other words ("House of Digitalisation (HoD)").
     """
     tokens = _TOKEN.findall(name)
-    folded = [_fold_word(t) for t in tokens]
+    folded = list(map(_fold_word, tokens))
     compact = "".join(folded)
     ordered = " ".join(sorted(folded))
+    if not any(map(_is_acronym, tokens)):  # most names: nothing to drop, bare is ordered
+        return compact, ordered, ordered
     words = [f for t, f in zip(tokens, folded) if not _is_acronym(t)]
     initials = "".join(w[0] for w in words)
     kept = [f for t, f in zip(tokens, folded)
@@ -210,10 +215,14 @@ def near_duplicate(toolkit: Toolkit):
 
 # -- shared links -----------------------------------------------------------------------------
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+@functools.lru_cache(maxsize=1 << 15)  # shared-link and similar-link both ask, for every example
 def link_key(url: str) -> str:
     """A link as compared: scheme, 'www.', case of the host, a trailing slash and a fragment ignored."""
     url = url.strip().split("#", 1)[0]
-    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.I)
+    url = _SCHEME.sub("", url)
     host, _, rest = url.partition("/")
     host = host.lower().removeprefix("www.")
     return (host + "/" + rest).rstrip("/")
@@ -221,13 +230,13 @@ def link_key(url: str) -> str:
 
 @rule("identity.shared-link", ERROR, "two different examples do not share one link")
 def shared_link(toolkit: Toolkit):
-    places: dict[str, dict[str, list[Origin]]] = {}
+    places: dict[str, dict[str, list]] = {}  # link -> example id -> the records printing it
     for e in toolkit.examples:
         if e.link:
-            places.setdefault(link_key(e.link), {}).setdefault(e.id, []).append(e.origin.at(column="link"))
+            places.setdefault(link_key(e.link), {}).setdefault(e.id, []).append(e)
     for c in all_citations(toolkit):
         if c.link and c.link != NONE_PRINTED:
-            places.setdefault(link_key(c.link), {}).setdefault(c.example, []).append(c.origin.at(column="link"))
+            places.setdefault(link_key(c.link), {}).setdefault(c.example, []).append(c)
     for key in sorted(places):
         by_example = places[key]
         if len(by_example) < 2:
@@ -236,7 +245,7 @@ def shared_link(toolkit: Toolkit):
         names = ", ".join(f"{quote(toolkit.example_by_id[i].name)} ({i})" if i in toolkit.example_by_id
                           else i for i in ids)
         yield finding("+".join(ids), f"{len(ids)} different examples share the link '{key}': {names}",
-                      [o for i in ids for o in by_example[i]],
+                      [r.origin.at(column="link") for i in ids for r in by_example[i]],
                       "give each example its own page, or merge them if they are one example")
 
 
@@ -248,19 +257,20 @@ SIMILAR_MIN_LENGTH = 20  # short paths ("/en", "/about") differ meaningfully by 
 def similar_link(toolkit: Toolkit):
     from rapidfuzz import fuzz
 
-    by_host: dict[str, dict[str, tuple[str, Origin]]] = {}
+    by_host: dict[str, dict[str, tuple[str, object]]] = {}  # host -> path -> (example id, its record)
     for e in toolkit.examples:
         if e.link:
             host, _, path = link_key(e.link).partition("/")
-            by_host.setdefault(host, {}).setdefault(path, (e.id, e.origin.at(column="link")))
+            by_host.setdefault(host, {}).setdefault(path, (e.id, e))
     for host in sorted(by_host):
         paths = sorted(p for p in by_host[host] if len(p) >= SIMILAR_MIN_LENGTH)
         for i, a in enumerate(paths):  # sorted neighbourhood: near-identical paths sort close together
             for b in paths[i + 1:i + 1 + WINDOW]:
-                (id_a, where_a), (id_b, where_b) = by_host[host][a], by_host[host][b]
+                (id_a, record_a), (id_b, record_b) = by_host[host][a], by_host[host][b]
                 if id_a != id_b and fuzz.ratio(a, b) >= SIMILAR_PATH:
                     first, second = sorted([id_a, id_b])
                     yield finding(f"{first}+{second}",
                                   f"'{id_a}' and '{id_b}' link nearly the same page on {host}: '/{a}' and '/{b}'",
-                                  [where_a, where_b], "if one address is a slip, correct it; if they are one "
+                                  [record_a.origin.at(column="link"), record_b.origin.at(column="link")],
+                                  "if one address is a slip, correct it; if they are one "
                                   "example, keep one record")
