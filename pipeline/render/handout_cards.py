@@ -66,6 +66,9 @@ def _card_records(toolkit: Toolkit) -> list[dict]:
     return cards
 
 
+MARK_MM = 0.2  # the crop marks' line width
+
+
 @dataclass(frozen=True)
 class CardSheet:
     """Where the 2 x 2 cards sit on a page, in mm from the top-left corner, with their crop marks."""
@@ -94,6 +97,23 @@ class CardSheet:
                 lines.append((c["x"] - off - length, y, c["x"] - off, y))
                 lines.append((c["x"] + c["w"] + off, y, c["x"] + c["w"] + off + length, y))
         return [dict(zip(("x1", "y1", "x2", "y2"), (round(v, 3) for v in line))) for line in lines]
+
+    def marks_svg(self, width: float, height: float) -> str:
+        """The crop marks of a sheet as one SVG drawing (a data: URL), in mm: each mark a 0.2 mm black bar
+        starting at its line's top or left end, as the hairline borders it replaces were drawn."""
+        import base64
+
+        bars = []
+        for m in self.marks(width, height):
+            x, y = min(m["x1"], m["x2"]), min(m["y1"], m["y2"])
+            if m["x1"] == m["x2"]:
+                w, h = MARK_MM, round(abs(m["y2"] - m["y1"]), 3)
+            else:
+                w, h = round(abs(m["x2"] - m["x1"]), 3), MARK_MM
+            bars.append(f"M{x} {y}h{w}v{h}h-{w}z")
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
+               f'viewBox="0 0 {width} {height}"><path fill="#000" d="{"".join(bars)}"/></svg>')
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
 
 
 CARDS_PER_PAGE = 4
@@ -126,7 +146,7 @@ def cards_context(toolkit: Toolkit, paper: Paper, part: int | None = None) -> di
         "total": total,
         "sheets": [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)],
         "slots": CARD_SHEET.cards(width, height),
-        "marks": CARD_SHEET.marks(width, height),
+        "marks_svg": CARD_SHEET.marks_svg(width, height),
         "qr_size_mm": QR_SIZE_MM,
     }
 
