@@ -116,7 +116,7 @@ def bench_changes(examples: int = 2500) -> dict:
     from ..paths import PROJECT
     from ..synth import synthesise
 
-    work = Path(tempfile.mkdtemp(prefix="bench-changes-"))
+    work, cwd = Path(tempfile.mkdtemp(prefix="bench-changes-")), os.getcwd()
     try:
         sources = work / "sources"
         synthesise(examples, sources)
@@ -155,6 +155,7 @@ def bench_changes(examples: int = 2500) -> dict:
         figures.update({k: round(v, 2) for k, v in phases.items()}, changes=len(changes.items), pdf_pages=pages)
         return figures
     finally:
+        os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)
 
 

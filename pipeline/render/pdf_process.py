@@ -30,10 +30,13 @@ def _child(conn, parent_end) -> None:
 def _serve(conn) -> None:
     import traceback
 
-    import weasyprint  # noqa: F401 -- the point of the child: this import overlaps the parent's work
+    try:
+        import weasyprint  # noqa: F401 -- the point of the child: this import overlaps the parent's work
 
-    from .common import render_pdf
-
+        from .common import render_pdf
+    except Exception:  # WeasyPrint unusable here (no Pango?): the parent reports it when it asks
+        conn.send(("crash", traceback.format_exc()))
+        return
     try:
         args, kwargs = conn.recv()
     except EOFError:  # the parent failed (or needed no PDF) and closed its end
@@ -69,7 +72,10 @@ class PdfProcess:
             from .common import render_pdf
 
             return render_pdf(html, base_dir, epoch, **kwargs)
-        self._conn.send(((html, base_dir, epoch), kwargs))
+        try:
+            self._conn.send(((html, base_dir, epoch), kwargs))
+        except OSError:  # the child ended before reading it; what it sent before ending says why
+            pass
         try:
             kind, value = self._conn.recv()
         except EOFError:
