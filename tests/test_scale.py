@@ -46,7 +46,9 @@ def pages(pdf: Path) -> int:
 
 
 def decode_qr_codes(pdf: Path, tmp: Path) -> list[str]:
-    subprocess.run(["pdftoppm", "-png", "-r", "300", str(pdf), str(tmp / pdf.stem)], check=True)
+    """Every code on the page, read at 100 dpi (a cheap scan, a phone at arm's length) like every other
+    code of the handouts."""
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(tmp / pdf.stem)], check=True)
     found = []
     for png in sorted(tmp.glob(f"{pdf.stem}*.png")):
         run = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(png)],
@@ -100,17 +102,27 @@ def test_every_and_n_more_qr_code_opens_that_cells_page_listing_all_its_examples
     for p in toolkit.taxonomy.priorities:
         pdf = big["out"] / "handouts" / f"priority-{p.id}-a4.pdf"
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        # the matrix's own code to its filtered web view (issue 15) is not an "and N more" code
-        codes = [c for c in decode_qr_codes(pdf, tmp_path) if "/cells/" in c]
+        # the matrix's own code to its filtered web view (issue 15) is not an "and N more" code; these
+        # open the cell's short page (c/<code>.html, short_links.py), which leads on to the cell's page
+        codes = [c for c in decode_qr_codes(pdf, tmp_path) if c.startswith(base + "c/")]
         assert len(codes) == len(re.findall(r"and \d+ more example", text)), pdf.name
         for url in codes:
-            assert url.startswith(base + "cells/" + p.id + "-"), url
-            page = site / url[len(base):]
-            assert page.is_file(), url
+            assert len(url) == len(base) + len("c/12345678.html"), url
+            page = _short_page_target(site / url[len(base):])
+            assert page.parent.name == "cells" and page.stem.startswith(p.id + "-") and page.is_file(), url
             cell = toolkit.cell(p.id, *_challenge_function(toolkit, page.stem))
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
             names = [li.select_one(".ex-name, a").get_text(strip=True) for li in soup.select("ul.cell-examples li")]
             assert names == [e.name for e in cell.examples], url
+
+
+def _short_page_target(short_page: Path) -> Path:
+    """The page a printed short address leads on to (its HTML refresh, as a browser follows it)."""
+    soup = BeautifulSoup(short_page.read_text(encoding="utf-8"), "html.parser")
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+    target = refresh.split("url=", 1)[1]
+    assert soup.find(id="alias-target")["href"] == target
+    return (short_page.parent / target.split("#")[0]).resolve()
 
 
 def _challenge_function(toolkit, stem: str) -> tuple[str, str]:

@@ -63,6 +63,36 @@ def test_every_short_page_leads_to_its_examples_page(addressed, site_out):
         assert soup.find(id="alias-target").text == example.name and soup.html["lang"] == "en"
 
 
+def test_every_cell_and_recommendation_has_a_short_page_for_and_n_more_codes(addressed, site_out):
+    """A crowded handout's "and N more" code opens c/<code>.html: every cell's page and recommendation's
+    entry has one, crowded or not today, so a code printed now still opens the right page later."""
+    from pipeline.render import overflow
+
+    places = overflow.places(addressed)
+    assert len(places) == 36 + 15 and len(list((site_out / "c").glob("*.html"))) == len(places)
+    for page, title in places.items():
+        url = overflow.more_address(WEB, page)
+        assert url == WEB + short_links.place_path(page) and len(url) == len(WEB) + len("c/12345678.html")
+        soup = BeautifulSoup((site_out / short_links.place_path(page)).read_text(encoding="utf-8"), "html.parser")
+        assert soup.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url=../{page}"
+        assert soup.find(id="alias-target").text == title and soup.find(id="alias-target")["href"] == f"../{page}"
+    assert overflow.more_address("", "cells/x.html") == ""  # no web address: no code (the line says where)
+
+
+def test_and_n_more_codes_are_compact_with_modules_that_read_at_100_dpi(addressed):
+    """The smallest version the short address allows, at the highest error level of that version, with
+    the cards' modules of 0.6 mm: 22.2 mm for the synthetic site's 27-character address."""
+    from pipeline.render import handouts, overflow
+    from pipeline.render.handout_qr import compact_qr_code
+
+    code = compact_qr_code(overflow.more_address("https://toolkit.example.eu/", "cells/green-skills-networking.html"))
+    assert (code.version, code.error) == (3, "M")
+    assert handouts.qr_size_mm(code, compact=True) == pytest.approx(37 * handouts.QR_MIN_MODULE_MM)
+    long_site = "https://www.clustercollaboration.eu/eu-cluster-policy/policy-toolkit/"
+    code = compact_qr_code(overflow.more_address(long_site, "recommendations.html#r15"))
+    assert code.error in ("M", "Q", "H") or code.version <= 4  # a long address costs size, not legibility
+
+
 def test_no_short_pages_without_a_web_address(shipped):
     assert not [t for t in site.targets(shipped, {}) if t.id == "site:aliases"]
 

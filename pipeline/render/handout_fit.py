@@ -12,8 +12,8 @@ from ..errors import PipelineError
 from ..paths import TEMPLATES
 from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
-from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_size_mm, qr_svg
-from .overflow import cell_page, first_examples, recommendation_page
+from .handout_qr import QR_SIZE_MM, compact_qr_code, qr_alt, qr_code, qr_size_mm, qr_svg
+from .overflow import cell_page, first_examples, more_address, recommendation_page
 from .printed import label_once, printed_url
 
 MIN_FONT_PT = 7.5  # nothing printed smaller: legible at arm's length on a workshop table
@@ -26,7 +26,6 @@ DEFAULT_PT = 9.5  # body size of the handouts without a page limit
 # a cell showing none at 8 pt (at 250 examples, 8 pt left room for no example at all).
 CROWDED_PT = MIN_FONT_PT
 FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
-MORE_QR_MM = 14.0  # a cell address of ~80 characters: modules of 0.34 mm, read by a phone at 15 cm
 
 
 @lru_cache(maxsize=1)
@@ -34,9 +33,10 @@ def _environment():
     """One Jinja environment per process: a crowded handout renders its HTML for every trial layout, and
     a new environment compiled the templates again each time."""
     env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
+                    compact_qr_mm=lambda link: qr_size_mm(compact_qr_code(link), compact=True),
                     qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
-                    recommendation_page=recommendation_page, more_qr_mm=MORE_QR_MM)
+                    recommendation_page=recommendation_page, more_address=more_address)
     env.filters.update(label_once=label_once, printed_url=printed_url)
     return env
 
@@ -51,8 +51,8 @@ def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None,
     def shown(examples):
         return first_examples(None, examples, limit)
 
-    def recorded_qr(link: str, size_mm: float | None = None, name: str = "") -> Markup:
-        svg = qr_svg(link, size_mm, name)
+    def recorded_qr(link: str, size_mm: float | None = None, name: str = "", compact: bool = False) -> Markup:
+        svg = qr_svg(link, size_mm, name, compact)
         if svg and alts is not None:
             alts.append(qr_alt(name, link))
         return svg

@@ -8,13 +8,17 @@ the order the sources list them in. A cell that fits keeps its printed order unt
 
 The web tool has one page per cell (`site/cells/<priority>-<challenge>-<function>.html`); printed
 handouts point at it through the public address of the web tool (`web_address` in event.yaml), as a
-QR code and as text. Without that address a handout says where to look, but prints no code.
+QR code and as text, by its short address `c/<code>.html` (short_links.py: a sparse code that decodes
+at 100 dpi); the site writes a short page for every cell and recommendation, crowded or not, so a code
+printed today still opens the right page when the toolkit has grown. Without that address a handout says
+where to look, but prints no code.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..model import PrintedExample, Toolkit
+from . import short_links
 
 CELL_PAGES = "cells"  # folder of the per-cell pages under site/
 
@@ -67,3 +71,19 @@ def cell_web_address(toolkit: Toolkit, priority: str, challenge: str, function: 
 def recommendation_page(recommendation: str) -> str:
     """Where the web tool lists a recommendation's actions and examples in full (relative to site/)."""
     return f"recommendations.html#{recommendation}"
+
+
+def more_address(web_address: str, page: str) -> str:
+    """What a printed "and N more" code opens for `page` (relative to site/): its short page, or "" while
+    the sources give no web address."""
+    return short_links.place_url(web_address, page) if web_address else ""
+
+
+def places(toolkit: Toolkit) -> dict[str, str]:
+    """Every page an "and N more" code may open (relative to site/) with its title: each cell's page, each
+    recommendation's entry."""
+    tx = toolkit.taxonomy
+    out = {cell_page(p.id, c.id, f.id): f"{p.label} · {c.label} · {f.label}"
+           for p in tx.priorities for c in tx.challenges for f in tx.functions}
+    out.update({recommendation_page(r.id): f"Recommendation {r.number}: {r.title}" for r in toolkit.recommendations})
+    return out

@@ -36,7 +36,7 @@ from ..model import Toolkit
 from ..targets import Target
 from . import short_links
 from .common import jinja_env
-from .overflow import cell_page, first_examples
+from .overflow import cell_page, first_examples, places
 from .propose import contribution_note, propose_context
 from .site_assets import assets, asset_names
 from .printed import printed_url
@@ -337,9 +337,14 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
 
 
 def alias_pages(toolkit: Toolkit) -> dict[str, list[dict]]:
-    """Each short page `e/<code>.html` with the example(s) it leads to."""
-    return {rel: [{"name": toolkit.example_by_id[i].name, "page": _example_page(toolkit, i)} for i in ids]
-            for rel, ids in short_links.pages(_example_ids(toolkit)).items()}
+    """Each short page `e/<code>.html` with the example(s) it leads to, and `c/<code>.html` with the
+    cell or recommendation an "and N more" code opens (overflow.places)."""
+    out = {rel: [{"name": toolkit.example_by_id[i].name, "page": _example_page(toolkit, i), "place": False}
+                 for i in ids] for rel, ids in short_links.pages(_example_ids(toolkit)).items()}
+    titles = places(toolkit)
+    out.update({rel: [{"name": titles[page], "page": page, "place": True} for page in pages]
+                for rel, pages in short_links.pages(titles, short_links.place_path).items()})
+    return out
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
