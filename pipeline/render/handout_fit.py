@@ -10,12 +10,14 @@ from markupsafe import Markup
 
 from ..errors import PipelineError
 from ..paths import TEMPLATES
+from .cell_fill import choose, measure, probe_paper, probe_shown, whole_counts
 from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
 from .handout_qr import QR_SIZE_MM, compact_qr_code, qr_alt, qr_code, qr_size_mm, qr_svg
 from .overflow import cell_page, first_examples, more_address, recommendation_page
 from .printed import label_once, printed_url
 
+Limit = int | dict[str, int] | None  # examples per cell: the same for all, per cell, or all of them
 MIN_FONT_PT = 7.5  # nothing printed smaller: legible at arm's length on a workshop table
 # candidate body sizes, largest first, in quarter points: a fitted table fills its page as far as it can
 FONT_STEPS_PT = tuple(11.0 - 0.25 * i for i in range(int((11.0 - MIN_FONT_PT) / 0.25) + 1))
@@ -41,15 +43,23 @@ def _environment():
     return env
 
 
-def _html(kind: Kind, context: dict, font_pt: float, limit: int | None = None,
-          alts: list[str] | None = None) -> str:
-    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all).
+def _html(kind: Kind, context: dict, font_pt: float, limit: Limit = None,
+          alts: list[str] | None = None, probe: bool = False) -> str:
+    """The handout's HTML; `limit`: how many examples each cell shows before "and N more" (None: all; a
+    dict: per cell of a priority matrix, by its data-cell key); `probe`: cell_fill.py's measuring layout.
 
     `alts` collects the alternative text of every QR code drawn, in drawing order (= the PDF's reading
     order), for pdftags.py to put on the /Figure elements WeasyPrint leaves without one.
     """
-    def shown(examples):
+    def shown(examples, cell=None):
+        if probe:
+            return probe_shown(examples)
+        if isinstance(limit, dict):
+            return first_examples(None, examples, limit.get(f"{cell.challenge.id} {cell.function.id}"))
         return first_examples(None, examples, limit)
+
+    if probe:
+        context = {**context, "paper": probe_paper(context["paper"])}
 
     def recorded_qr(link: str, size_mm: float | None = None, name: str = "", compact: bool = False) -> Markup:
         svg = qr_svg(link, size_mm, name, compact)
@@ -71,26 +81,33 @@ def example_lists(context: dict) -> list[tuple]:
     return []
 
 
-def _page_count(html: str, source: str) -> int:
-    """How many pages WeasyPrint lays this out on (layout only, no PDF written)."""
+def _layout(html: str, source: str):
+    """WeasyPrint's layout of the handout (a weasyprint.Document; no PDF written)."""
     from weasyprint import HTML
 
     base = TEMPLATES / TEMPLATE_FOLDER
-    document = HTML(string=html, base_url=str(base.resolve()) + "/",
-                    url_fetcher=asset_fetcher(base, source=source))
-    return len(document.render().pages)
+    return HTML(string=html, base_url=str(base.resolve()) + "/",
+                url_fetcher=asset_fetcher(base, source=source)).render()
+
+
+def _page_count(html: str, source: str) -> int:
+    """How many pages WeasyPrint lays this out on."""
+    return len(_layout(html, source).pages)
 
 
 class DoesNotFit(PipelineError):
     """A handout's content does not fit its page limit even at the smallest type."""
 
 
-def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, int | None]:
+def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, Limit]:
     """(font size, examples per cell) of a handout: everything if it fits, else the crowded design.
 
-    Crowded: the largest number of examples per cell that fits at MIN_FONT_PT, then the largest font that
-    fits with that number. The number is searched upwards from 0, not by bisection: rows never break
-    across pages (break-inside: avoid), so one more example can cost a page and two more fit again.
+    Crowded priority matrix: at CROWDED_PT, each cell shows as many examples as its row and the page have
+    room for (cell_fill.py: one measuring layout, one to check). Otherwise, and if that check fails: the
+    largest number of examples per cell, the same in every cell, that fits at MIN_FONT_PT, then the
+    largest font that fits with that number. The number is searched upwards from 0, not by bisection:
+    rows never break across pages (break-inside: avoid), so one more example can cost a page and two
+    more fit again.
     """
     lists = example_lists(context) if kind.crowded else []
     if not kind.crowded or sum(map(len, lists)) <= FULL_LAYOUT_MAX:
@@ -99,6 +116,8 @@ def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, int | Non
         except DoesNotFit:
             if not kind.crowded:
                 raise
+    if context["kind"] == "priority" and (limits := fill_cells(kind, context, source)):
+        return CROWDED_PT, limits
     most = max(map(len, lists), default=0)
 
     def fits(limit: int) -> bool:
@@ -110,6 +129,21 @@ def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, int | Non
     while limit < most and fits(limit + 1):
         limit += 1
     return fit_font(kind, context, source, limit=limit, floor_pt=CROWDED_PT), limit
+
+
+def fill_cells(kind: Kind, context: dict, source: str) -> dict[str, int] | None:
+    """Examples shown per cell of a crowded matrix (cell_fill.py), or None if that does not fit one page."""
+    probe = _layout(_html(kind, context, CROWDED_PT, probe=True), source)
+    counts = {f"{row['challenge'].id} {cell.function.id}": len(cell.examples)
+              for row in context["rows"] for cell in row["cells"]}
+    paper = context["paper"]
+    whole = whole_counts(counts)
+    if whole is not None:
+        whole = _layout(_html(kind, {**context, "paper": probe_paper(paper)}, CROWDED_PT, whole), source)
+    limits = choose(measure(probe, counts, paper["margins_mm"][0] + paper["content_height_mm"], whole))
+    if limits and _page_count(_html(kind, context, CROWDED_PT, limits), source) <= kind.max_pages:
+        return limits
+    return None
 
 
 def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,

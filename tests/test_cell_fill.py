@@ -1,0 +1,98 @@
+"""How many examples each cell of a crowded matrix shows (pipeline/render/cell_fill.py): the choice made on
+measured heights, then the measuring itself on a real WeasyPrint layout of a crowded matrix."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.render.cell_fill import CellBoxes, Probe, choose
+
+
+def cell(key: str, count: int, actions: float, lines: list[float], code: float = 80.0) -> CellBoxes:
+    """A cell whose actions end at `actions` px and whose examples take `lines` px each, in order."""
+    ends = [actions]
+    for height in lines[:count]:
+        ends.append(ends[-1] + height)
+    return CellBoxes(key, count, overhead=10.0, ends=tuple(ends), code_bottom=code, more_gap=2.0,
+                     more_height=12.0, whole=ends[-1] - 5.0 if len(lines) >= count else None)
+
+
+def test_a_cell_fills_the_height_its_row_takes_anyway():
+    tall = cell("a x", 10, actions=150.0, lines=[12.0] * 10)  # long actions: 10 + 150 + 12 + 2 + 12 = 186
+    short = cell("a y", 20, actions=20.0, lines=[12.0] * 20)  # 10 + 20 + 12 k + 14 <= 186: k = 11
+    probe = Probe(rows=[[tall, short]], fixed=[30.0], table_extra=20.0, spare=186.0 + 20.0)
+    assert choose(probe) == {"a x": 1, "a y": 11}
+
+
+def test_the_pages_spare_height_goes_to_the_cheapest_next_example_and_never_beyond():
+    a = cell("a x", 20, actions=20.0, lines=[12.0] * 20)
+    b = cell("b x", 20, actions=20.0, lines=[30.0] * 20)  # two-line names: a dearer next example
+    base = a.height(1) + b.height(1) + 20.0
+    probe = Probe(rows=[[a], [b]], fixed=[0.0, 0.0], table_extra=20.0, spare=base + 40.0)
+    shown = choose(probe)
+    used = a.height(shown["a x"]) + b.height(shown["b x"]) + 20.0
+    assert used <= probe.spare
+    assert shown["a x"] > shown["b x"]  # the cheap examples first
+    assert min(a.height(shown["a x"] + 1) - a.height(shown["a x"]),
+               b.height(shown["b x"] + 1) - b.height(shown["b x"])) > probe.spare - used
+
+
+def test_a_cell_that_can_show_all_shows_all_without_code_or_and_n_more():
+    few = cell("a x", 3, actions=20.0, lines=[12.0] * 3)
+    crowded = cell("a y", 12, actions=60.0, lines=[12.0] * 12)
+    probe = Probe(rows=[[few, crowded]], fixed=[0.0], table_extra=0.0, spare=crowded.height(1) + 1)
+    assert choose(probe)["a x"] == 3
+
+
+def test_where_one_example_each_is_too_much_the_tallest_rows_cells_show_none():
+    wordy = cell("a x", 10, actions=300.0, lines=[12.0] * 10)
+    plain = cell("b x", 10, actions=20.0, lines=[12.0] * 10)
+    spare = wordy.height(0) + plain.height(1) + 5.0
+    shown = choose(Probe(rows=[[wordy], [plain]], fixed=[0.0, 0.0], table_extra=0.0, spare=spare))
+    assert shown["a x"] == 0 and shown["b x"] >= 1  # (beside its code, "b x" has room for more)
+    # not even the actions fit: no choice (the builder falls back to its uniform search and says so)
+    assert choose(Probe(rows=[[wordy], [plain]], fixed=[0.0, 0.0], table_extra=0.0, spare=100.0)) is None
+
+
+@pytest.mark.slow
+def test_measured_heights_predict_the_real_layout(tmp_path):
+    """On a real crowded matrix (150 made-up examples), the heights the probe predicts for the chosen
+    examples are the rows' heights WeasyPrint lays out, and the matrix is one page."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    from pipeline import synth
+    from pipeline.load import load
+    from pipeline.render import cell_fill, handout_fit, handouts
+
+    sources = tmp_path / "sources"
+    synth.synthesise(150, sources)
+    toolkit = load(sources)
+    target = next(t for t in handouts.targets(toolkit, {}) if t.params.get("priority") == "green")
+    context = handouts.render_context(toolkit, target.params)
+    kind = handouts.KINDS["priority"]
+    layouts = []
+    real_layout = handout_fit._layout
+
+    def counted(html, source):
+        layouts.append(source)
+        return real_layout(html, source)
+
+    handout_fit._layout = counted
+    try:
+        font, limits = handout_fit.fit_layout(kind, context, "green")
+    finally:
+        handout_fit._layout = real_layout
+    assert font == handout_fit.CROWDED_PT and isinstance(limits, dict)
+    assert len(layouts) <= 4  # the full attempt, two probes, the check: not one layout per trial limit
+    counts = {f"{r['challenge'].id} {c.function.id}": len(c.examples) for r in context["rows"] for c in r["cells"]}
+    paper = context["paper"]
+    bottom = paper["margins_mm"][0] + paper["content_height_mm"]
+    tall = {**context, "paper": cell_fill.probe_paper(paper)}
+    probe = cell_fill.measure(real_layout(handout_fit._html(kind, context, font, probe=True), "x"), counts, bottom)
+    laid = real_layout(handout_fit._html(kind, tall, font, limits), "x")
+    _, rows = cell_fill._table(laid)
+    for row, cells, fixed in zip(rows, probe.rows, probe.fixed):
+        predicted = max([fixed] + [c.height(limits[c.key]) for c in cells])
+        assert predicted >= row.height - 0.01  # never under: the check layout would catch it, at a cost
+    assert len(real_layout(handout_fit._html(kind, context, font, limits), "x").pages) == 1
