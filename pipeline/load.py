@@ -119,9 +119,9 @@ def validate_table(table: Table, spec: TableSpec, vocab: dict[str, dict[str, Ter
                 raise SourceError(row.where(key_column),
                                   f"duplicate id '{key}' (first used at {seen[key].origin})")
             seen[key] = row
-        # refuses a reconstructed row without a reason, ...
-        provenances.append(provenance.parse(row.values, row.where) if has_provenance else provenance.PRINTED_AS)
-    return provenances
+        if has_provenance:  # refuses a reconstructed row without a reason, ...
+            provenances.append(provenance.parse(row.values, row.where))
+    return provenances if has_provenance else [provenance.PRINTED_AS] * len(table.rows)
 
 
 def yes(row: Row, column: str) -> bool:

@@ -26,7 +26,7 @@ def cell_without_action(toolkit: Toolkit):
 
 @rule("matrix.cell-without-example", ERROR, "every cell of Tables 2-4 has at least one example")
 def cell_without_example(toolkit: Toolkit):
-    yield from _cell_gaps(toolkit, {c.cell for c in toolkit.cell_examples}, "cell_examples", "example")
+    yield from _cell_gaps(toolkit, {(c.priority, c.challenge, c.function) for c in toolkit.cell_examples}, "cell_examples", "example")
 
 
 @rule("matrix.recommendation-unused", ERROR, "every recommendation has at least one action in Table 5")
