@@ -238,6 +238,9 @@ def test_2500_examples_build_every_output_within_its_pages(tmp_path):
     cells = [toolkit.table5_cell(r.id, f.id) for r in toolkit.recommendations for f in toolkit.taxonomy.functions]
     assert crowded_cells_show_their_first_examples(pdf, toolkit, cells)
     assert sizes_at_least(pdf, 7.5)
+    # one code per recommendation (all 15 are crowded at 2,500), each read at 100 dpi
+    codes = {c for c in decode_qr_codes(pdf, tmp_path) if c.startswith(toolkit.event.web_address + "c/")}
+    assert len(codes) == len(toolkit.recommendations)
     assert len(list((out / "site" / "examples").glob("*.html"))) == 2500 + 56
 
 

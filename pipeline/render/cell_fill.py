@@ -5,8 +5,9 @@ The probe lays the matrix out on a page as tall as it needs, every crowded cell 
 PROBE_CAP examples (in the sources' order, overflow.rank_key), its "and N more" line and its QR code.
 A cell's first k examples sit exactly where the probe put them in any layout where the cell shows k of
 them: what comes before them (the actions, the code floated at the top right) is the same, and the
-"and N more" line that follows them is one line, beside the code or below it (its text is short for
-that). The probe thus gives the height of every cell for every k up to PROBE_CAP, hence of every row
+"and N more" line that follows them clears the code (`td > .more { clear: right }`): always the full
+width, so its height does not depend on k either (beside the code it wrapped on Letter paper). The
+probe thus gives the height of every cell for every k up to PROBE_CAP, hence of every row
 and of the table: the choice below is arithmetic on measured boxes, not an estimate of text widths.
 
 The choice: every cell shows its first example (where even that is too much for the page, the cells
@@ -61,7 +62,7 @@ class CellBoxes:
             return self.overhead + self.whole
         if k == self.count or not self.more_height:  # all shown: no code, no "and N more"
             return self.overhead + self.ends[k]
-        return self.overhead + max(self.code_bottom, self.ends[k] + self.more_gap + self.more_height)
+        return self.overhead + max(self.code_bottom, self.ends[k] + self.more_gap) + self.more_height
 
     @property
     def most(self) -> int:

@@ -13,7 +13,7 @@ from ..paths import TEMPLATES
 from .cell_fill import choose, measure, probe_paper, probe_shown, whole_counts
 from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
-from .handout_qr import QR_SIZE_MM, compact_qr_code, qr_alt, qr_code, qr_size_mm, qr_svg
+from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_size_mm, qr_svg
 from .overflow import cell_page, first_examples, more_address, recommendation_page
 from .printed import label_once, printed_url
 
@@ -27,6 +27,11 @@ DEFAULT_PT = 9.5  # body size of the handouts without a page limit
 # The smallest size we print: a cell showing its first examples at 7.5 pt serves the reader better than
 # a cell showing none at 8 pt (at 250 examples, 8 pt left room for no example at all).
 CROWDED_PT = MIN_FONT_PT
+# The recommendations sheet's "and N more" codes (one per recommendation, beside its title): a version-3
+# code (27-character site address) with modules of 0.44 mm, where 22 mm codes left no room for a first
+# example per function at 2,500 examples. (Modules of 0.44 mm read at 100 dpi in 476 of 480 random
+# placements, the matrices' 0.6 mm in all: handout_qr.py.)
+REC_QR_MM = 16.3
 FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
 
 
@@ -35,10 +40,10 @@ def _environment():
     """One Jinja environment per process: a crowded handout renders its HTML for every trial layout, and
     a new environment compiled the templates again each time."""
     env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
-                    compact_qr_mm=lambda link: qr_size_mm(compact_qr_code(link), compact=True),
                     qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
-                    recommendation_page=recommendation_page, more_address=more_address)
+                    recommendation_page=recommendation_page, more_address=more_address,
+                    rec_qr_mm=REC_QR_MM)
     env.filters.update(label_once=label_once, printed_url=printed_url)
     return env
 
