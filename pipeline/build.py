@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import hints
 from .errors import PipelineError
 from .model import Toolkit
 from .outputs import atomic_write_bytes
@@ -133,7 +134,11 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
     """Render, write what changed, and return each output's hash (to notice later hand edits) and the
     seconds it took (kept in the manifest: where a build's time goes, target by target)."""
     started = time.perf_counter()
-    files = builder_module(target.builder).build_target(_TOOLKIT, target)
+    hints.use(out)  # what this output folder's last build measured (hints.py: a saving, never a decision)
+    try:
+        files = builder_module(target.builder).build_target(_TOOLKIT, target)
+    finally:
+        hints.use(None)
     if any(rel.endswith(".pdf") for rel in files):
         gc.collect()  # a PDF's layout (boxes with parent links) is freed now, not when the next one grows
     unexpected = set(files) - set(target.outputs)

@@ -5,14 +5,25 @@ inside an area, the rows on the next page would not say which area they belong t
 out, the page of every row is read back from the layout, and the HTML is laid out again with a band
 ("Build resilience (continued)") at the top of each page an area continues on. Inserting a band can push
 a row to the next page, so this repeats until the bands sit where the breaks are (two passes in practice).
+
+The passes are a chain: each pass's HTML decides the next pass's bands. The build keeps that chain as a
+hint (pipeline/hints.py: a hash of each pass's HTML and the bands it led to); the next build makes each
+pass's HTML (cheap) and, while it hashes the same, takes the bands the chain says instead of laying it
+out, so only the last layout, the one written, is made. The first HTML that differs, and everything after
+it, is laid out as without a hint: the same bands, the same bytes, with or without one. It saves a layout
+when the paper's HTML has not changed (`--force`, a code change elsewhere); an edit of the toolkit changes
+the HTML, and its layouts are made again (a band's page cannot be known before its layout).
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from .. import hints
 from ..urlsafety import safe_html
 from .common import AssetError, asset_fetcher
 
@@ -47,28 +58,67 @@ def continued_rows(pages: dict[str, int], groups: list[list[str]]) -> set[str]:
     return out
 
 
-def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[str]], base_dir: Path, epoch: int, *, source: str, variant: str | None = "pdf/ua-1") -> bytes:
+def layout_key(html: str) -> str:
+    """What decides a pass's layout: its HTML, WeasyPrint's version and the bundled fonts it loads by URL."""
+    return hashlib.sha256(_engine_key() + html.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _engine_key() -> bytes:
+    import weasyprint
+
+    from ..paths import FONTS
+
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for font in sorted(FONTS.glob("*.ttf")):
+        digest.update(font.name.encode() + hashlib.sha256(font.read_bytes()).digest())
+    return digest.digest()
+
+
+def _known_chain(hint) -> dict[str, set[str]]:
+    """{key of a pass's HTML: the bands it led to} from a kept chain (anything malformed: nothing)."""
+    try:
+        return {str(key): set(map(str, bands)) for key, bands in hint}
+    except (TypeError, ValueError):
+        return {}
+
+
+def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[str]], base_dir: Path, epoch: int, *,
+                      source: str, variant: str | None = "pdf/ua-1", hint: str | None = None) -> bytes:
     """PDF bytes of `make_html(continued)`, where `continued` are the rows that get a band before them.
 
-    `groups` lists, per area, the id of its band row and then the ids of its rows.
+    `groups` lists, per area, the id of its band row and then the ids of its rows. `hint`: the name under
+    which the chain of passes is kept for the next build (see the module's docstring).
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
     fetcher = asset_fetcher(base_dir, source=source)
+    known = _known_chain(hints.read(hint)) if hint else {}
+    chain: list[list] = []  # [key of a pass's HTML, the bands it led to], in order: the next build's hint
     continued: set[str] = set()
     document = None
     try:
-        for _ in range(MAX_PASSES):
+        for number in range(MAX_PASSES):
             html = safe_html(make_html(continued), links_only=True)  # as render_pdf: no unsafe live link
+            key = layout_key(html) if hint else ""
+            if key in known and known[key] != continued and number < MAX_PASSES - 1:
+                # this very HTML was laid out by an earlier build and led to these bands: a pass not made
+                chain.append([key, sorted(known[key])])
+                continued = set(known.pop(key))
+                continue
+            known.clear()  # the chain is left: every pass from here on is laid out
             document = None  # the last pass's layout goes before the next is made: one in memory, not two
             gc.collect()  # (boxes refer to their parents: only the collector frees hundreds of MB of them)
             document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher).render()
             wanted = continued | continued_rows(row_pages(document, {i for g in groups for i in g}), groups)
+            chain.append([key, sorted(wanted)])
             if wanted == continued:
                 break
             continued = wanted
+        if hint:
+            hints.write(hint, chain)
         options = {"pdf_variant": variant} if variant else {}
         pdf = document.write_pdf(**options, uncompressed_pdf=False)
     except FatalURLFetchingError as exc:

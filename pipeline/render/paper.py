@@ -32,6 +32,7 @@ CSS_OUT = "paper/paper.css"
 FONT_FILES = ("OpenSans-Regular.ttf", "OpenSans-Italic.ttf", "OpenSans-Semibold.ttf",
               "OpenSans-SemiboldItalic.ttf", "OpenSans-Bold.ttf", "OpenSans-BoldItalic.ttf")
 FONT_OUTS = tuple(f"paper/fonts/{name}" for name in FONT_FILES)
+BANDS_HINT = "paper-table5-bands"  # pipeline/hints.py: the passes that placed Table 5's area bands
 
 # Rotated labels (row heads of Tables 2-5): type size and weight as set in paper.css (.rot span).
 LABEL_PT, LABEL_WEIGHT, LABEL_LEADING, LABEL_PAD_PT = 8.5, 700, 1.2, 8.0
@@ -239,9 +240,11 @@ def render_paper_pdf(tk: Toolkit, html: str | None = None, annex=None) -> bytes:
         return render_pdf(html, TEMPLATES / "paper", tk.document.source_date_epoch, source=source)
     from .pagination import render_with_bands
 
+    # the bands' passes are kept as a hint for the next build of the same output folder (pagination.py)
     return render_with_bands(lambda continued: paper_html(tk, pdf=True, annex=annex, continued=continued),
                              table5_groups(tk),
-                             TEMPLATES / "paper", tk.document.source_date_epoch, source=source)
+                             TEMPLATES / "paper", tk.document.source_date_epoch, source=source,
+                             hint=BANDS_HINT)
 
 
 def bench_paper(sources: str = "sources") -> float:

@@ -1,0 +1,47 @@
+"""Layout hints: what a renderer measured in the last build, kept so the next build can skip work.
+
+A hint never decides an output. The renderer checks it against the layout it makes anyway and takes the
+long way when the hint no longer holds, so the same sources give the same bytes with a hint, without one
+(a fresh clone, a new output folder) or with a stale one: a hint only saves time. Hints live in
+`<out>/.build/hints/<name>.json`, each written whole (temp file, then rename) by the worker that measured
+it; a missing, unreadable or malformed hint is no hint.
+
+The build (build.py) says where the current output folder's hints are before it renders a target; a
+renderer called outside a build (the benchmark's bare renders, tests) reads and writes none.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .buildstate import STATE_DIR
+
+HINTS = "hints"
+_FOLDER: list[Path] = []  # the current build's hint folder (empty: no hints)
+
+
+def use(out: Path | str | None) -> None:
+    """Read and write hints under this output folder from now on (None: none at all)."""
+    _FOLDER[:] = [Path(out) / STATE_DIR / HINTS] if out is not None else []
+
+
+def read(name: str):
+    """The hint `name` as the last build left it, or None."""
+    if not _FOLDER:
+        return None
+    try:
+        return json.loads((_FOLDER[0] / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write(name: str, value) -> None:
+    """Keep `value` (JSON-able) as the hint `name` for the next build; a hint that cannot be written is lost."""
+    if not _FOLDER:
+        return
+    from .outputs import atomic_write_text
+
+    try:
+        atomic_write_text(_FOLDER[0] / f"{name}.json", json.dumps(value, sort_keys=True))
+    except OSError:
+        pass  # a full disk fails the build's own writes with a clear message; a hint is only a saving
