@@ -116,6 +116,7 @@ def _in_process_figures(runs: int) -> dict:
         "check_synthetic_10k_examples_50k_links": "pipeline.checks.bench:bench_check",  # rules only, in memory
         "check_command_10k_examples_50k_citations": "pipeline.checks.bench:bench_check_command",  # invoke check
         "weasyprint_floor_s": "pipeline.bench:bench_floor",
+        "weasyprint_floor_by_kind": "pipeline.bench:bench_floor_kinds",  # {kind: pages, CPU s}, shipped
         "paper_bare_render_s": "pipeline.render.paper:bench_paper",
         "handouts_in_process_s": "pipeline.render.handouts:bench_handouts",
         "roadmaps_1000_in_process_s": "pipeline.render.roadmaps:bench_roadmaps",
@@ -126,7 +127,8 @@ def _in_process_figures(runs: int) -> dict:
         module, function = entry.split(":")
         code = f"import json; from {module} import {function} as f; print(json.dumps(f()))"
         values = []
-        for _ in range(1 if name.startswith(("roadmaps", "docxtpl", "changes", "check_command")) else runs):
+        once = ("roadmaps", "docxtpl", "changes", "check_command", "weasyprint_floor_by")
+        for _ in range(1 if name.startswith(once) else runs):
             try:
                 _, stdout = timed([sys.executable, "-c", code])
                 values.append(json.loads(stdout.strip().splitlines()[-1]))
@@ -195,3 +197,44 @@ def bench_floor_times(sources: str = "sources") -> tuple[float, float]:
     # (seconds, CPU seconds): one process, one thread, so its CPU time is what the pages cost whatever
     # else the machine is doing, and the wall time is not
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def bench_floor_kinds(sources: str = "sources") -> dict:
+    """The floor by page kind: {kind: {"pages", "cpu_s"}} of WeasyPrint rendering each kind's final HTML
+    (handouts fitted beforehand, outside the clock; the paper as one bare layout, as in the floor), in
+    one process, so CPU seconds say what each kind costs whatever the machine's load. A kind is a handout
+    name without its paper size, priority and card part (all card parts: "example-cards")."""
+    import io
+    import re as re_
+
+    import weasyprint  # noqa: F401 (imported before the clock: its import is no page's cost)
+    from pypdf import PdfReader
+
+    from .changes import since_previous
+    from .load import load
+    from .paths import TEMPLATES
+    from .render import handouts, paper
+    from .render.common import render_pdf
+
+    toolkit = load(sources)
+    epoch = toolkit.document.source_date_epoch
+    kinds: dict = {}
+
+    def timed(kind: str, render) -> None:
+        cpu = time.process_time()
+        pdf = render()
+        row = kinds.setdefault(kind, {"pages": 0, "cpu_s": 0.0})
+        row["cpu_s"] = round(row["cpu_s"] + time.process_time() - cpu, 2)
+        row["pages"] += len(PdfReader(io.BytesIO(pdf)).pages)
+
+    html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit))
+    timed("paper", lambda: paper.render_paper_pdf(toolkit, html))
+    for target in handouts.targets(toolkit, {}):
+        context = handouts.render_context(toolkit, target.params)
+        kind = handouts.KINDS[context["kind"]]
+        alts: list[str] = []
+        page = handouts._html(kind, context, *handouts.fit_layout(kind, context, target.name), alts=alts)
+        name = re_.sub(r"^priority-.*", "priority", re_.sub(r"-(a4|letter).*", "", target.name))
+        timed(name, lambda: render_pdf(page, TEMPLATES / handouts.TEMPLATE_FOLDER, epoch, source=target.name,
+                                       forms=context["kind"] == "feedback-form", figure_alts=tuple(alts)))
+    return kinds
