@@ -12,7 +12,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Toolkit, fold
+from .model import Toolkit
+from .wording import fold
 
 SIMILAR = 80.0  # rapidfuzz ratio (0-100) above which an unmatched pair is one record with a new id
 

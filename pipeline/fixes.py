@@ -120,7 +120,7 @@ def fix_label(tk: Toolkit, f: Finding) -> Proposal | None:
 
 def fix_repeated_word(tk: Toolkit, f: Finding) -> Proposal | None:
     from .checks.prose import REPEAT
-    from .model import fold
+    from .wording import fold
 
     prefix, phrase = f.subject.rsplit(":", 1)
     places = _texts_by_prefix(tk).get(prefix, [])

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from .errors import Origin
 from .provenance import PRINTED_AS, Provenance
+from .wording import normalise_text
 
 NONE_PRINTED = "-"  # in an override column: "this place printed no value"
 DEFAULT_LABEL = "Example:"
@@ -435,26 +436,3 @@ def placed_ids(sections: list[Section], kind: str) -> list[str]:
             if line.startswith(prefix) and line.endswith("}"):
                 out.append(line[len(prefix):-1].strip())
     return out
-
-
-def fold(text: str) -> str:
-    """Text for matching by a person's eye: case and accents ignored ('Türkiye ' -> 'turkiye')."""
-    if text.isascii():  # nothing to decompose (most names; ten thousand examples are folded per check)
-        return text.casefold().strip()
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
-
-
-def normalise_spacing(text: str) -> str:
-    """Wording exactly, but for whitespace and line-end hyphenation ("start -up", "inter- regional")."""
-    import re
-
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r" ?- ?", "-", text)
-
-
-def normalise_text(text: str) -> str:
-    """Wording for matching one action to another: spacing, hyphenation and a final full stop ignored."""
-    return normalise_spacing(text).rstrip(".").strip()

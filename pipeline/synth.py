@@ -115,7 +115,7 @@ ASCII_LETTERS = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "ı
 
 
 def slug(text: str) -> str:
-    from .model import fold
+    from .wording import fold
 
     folded = fold(text).translate(ASCII_LETTERS)
     out = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in folded)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .load import TABLES, load_taxonomy, read_tables, validate_table
+from .load import TABLES, read_tables, validate_table
+from .load_yaml import load_taxonomy
 from .outputs import atomic_write_bytes
 from .sources.texts import read_yaml
 
@@ -103,7 +104,7 @@ def build_workbook(sources: Path) -> bytes:
 def _edition_datetime(sources: Path):
     import datetime as dt
 
-    from .load import load_document
+    from .load_yaml import load_document
 
     edition = load_document(read_yaml(sources / "document.yaml")).edition_date
     return dt.datetime.combine(edition, dt.time())

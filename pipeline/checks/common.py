@@ -6,7 +6,8 @@ import re
 from typing import Sequence
 
 from ..errors import Origin
-from ..model import Citation, Table5Example, Toolkit, fold  # noqa: F401 (rules import fold from here)
+from ..model import Citation, Table5Example, Toolkit
+from ..wording import fold  # noqa: F401 (rules import fold from here)
 
 
 class Closest:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from ..errors import Origin
-from ..model import Toolkit, normalise_text
+from ..model import Toolkit
+from ..wording import normalise_text
 from ..report import ERROR, WARNING
 from . import finding, rule
 from .common import Closest, body_lines, placements, quote, slug_words

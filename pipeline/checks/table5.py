@@ -1,7 +1,8 @@
 """Table 5 repeats Tables 2-4: its examples must appear there, its action texts must be theirs."""
 from __future__ import annotations
 
-from ..model import Table5Action, Toolkit, normalise_spacing, normalise_text
+from ..model import Table5Action, Toolkit
+from ..wording import normalise_spacing, normalise_text
 from ..report import ERROR
 from . import finding, rule
 from .common import Closest, quote, slug_words, word_diff

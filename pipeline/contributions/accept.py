@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PipelineError
-from ..model import Toolkit, normalise_text
+from ..model import Toolkit
+from ..wording import normalise_text
 from .review import ReviewRow, read_review
 from .tables import CsvTable, read_tables
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Toolkit, fold, normalise_text
+from ..model import Toolkit
+from ..wording import fold, normalise_text
 from .proposal import Proposal
 
 NAME_CUTOFF = 85

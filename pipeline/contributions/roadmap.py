@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..model import fold
+from ..wording import fold
 from .files import Refused, vet_archive
 from .proposal import FileResult, PlanRow, Proposal
 

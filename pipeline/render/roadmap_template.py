@@ -174,7 +174,7 @@ def _fill_in(document) -> None:
 
 def _choices_of(column: str) -> list[tuple[str, str]]:
     """(shown text, value) of a drop-down: the kinds, or the taxonomy's labels and ids."""
-    from ..load import load_taxonomy
+    from ..load_yaml import load_taxonomy
     from ..paths import PROJECT
     from ..sources.texts import read_yaml
 

@@ -132,6 +132,6 @@ def _is_short_name(name: str, alias: str) -> bool:
 def _slug(name: str) -> str:
     import re
 
-    from ..model import fold
+    from ..wording import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "country"
