@@ -161,6 +161,28 @@ def test_clean_removes_output(tmp_path):
     assert result.returncode == 0 and not (tmp_path / "output").exists()
 
 
+def test_ctrl_c_stops_the_build_without_building_what_was_queued(tmp_path):
+    """Ctrl-C reaches the build and its workers (one process group, as in a terminal). The build stops at
+    once: the targets still queued are not built (leaving the pool used to wait for all of them)."""
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "build", "--sources", str(SHIPPED), "--out",
+                             str(tmp_path / "out"), "--only", "handouts,roadmaps"], cwd=PROJECT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"})
+    try:
+        for line in proc.stdout:
+            first = re.match(r"\[1/(\d+)\] built", line)
+            if first:
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        output = proc.communicate(timeout=120)[0]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert first and proc.returncode == 130 and "interrupted" in output, output
+    written = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".pdf", ".docx")]  # reported or not
+    assert len(written) < int(first[1]) / 2, f"{len(written)} files written for {first[1]} targets"
+
+
 def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
     sources, out = tmp_path / "sources", tmp_path / "out"
     shutil.copytree(SHIPPED, sources)
