@@ -161,12 +161,18 @@ def test_clean_removes_output(tmp_path):
     assert result.returncode == 0 and not (tmp_path / "output").exists()
 
 
+def ctrl_c_default() -> None:
+    """In the child before it starts: Ctrl-C does what it does in a terminal, even when these tests run
+    under nohup or in a non-interactive shell's background job, which hand Ctrl-C down as ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_build_without_building_what_was_queued(tmp_path):
     """Ctrl-C reaches the build and its workers (one process group, as in a terminal). The build stops at
     once: the targets still queued are not built (leaving the pool used to wait for all of them)."""
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "build", "--sources", str(SHIPPED), "--out",
                              str(tmp_path / "out"), "--only", "handouts,roadmaps"], cwd=PROJECT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True, preexec_fn=ctrl_c_default,
                             env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"})
     try:
         for line in proc.stdout:
@@ -189,7 +195,7 @@ def test_watch_rebuilds_on_save_and_survives_bad_input(tmp_path):
     (sources / "locks" / "2021.json").unlink(missing_ok=True)  # edits a 2021 row; editions.frozen is tested on its own
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "watch", "--sources", str(sources), "--out", str(out),
                              "--only", "site"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True,
+                            text=True, start_new_session=True, preexec_fn=ctrl_c_default,
                             env={**os.environ, "CI": "1", "PYTHONUNBUFFERED": "1"})
     lines: list[str] = []
 
