@@ -138,23 +138,30 @@ def _web_address(doc: YamlDoc, value) -> str:
     return value if not value or value.endswith("/") else value + "/"
 
 
-def load_references(doc: YamlDoc, keep=None) -> list[Reference]:
+def _listed(doc: YamlDoc, keep, what: str, duplicate):
+    """(path, item, id) of each item of a YAML list in this edition; `duplicate(id, first)`: the message
+    for an id seen twice (`first`: where it was first)."""
     if not isinstance(doc.data, list):
-        raise SourceError(doc.origin, "expected a list of references")
-    out, seen = [], {}
+        raise SourceError(doc.origin, f"expected a list of {what}")
+    seen = {}
     for i, item in enumerate(doc.data):
         path = f"[{i}]"
         if keep is not None and not keep(doc, item, path):
             continue
-        ref_id = need(doc, item, "id", path)
-        if ref_id in seen:
-            raise SourceError(doc.at(f"{path}.id"), f"duplicate id '{ref_id}' (first at {seen[ref_id]})")
-        seen[ref_id] = doc.at(path)
-        out.append(Reference(ref_id, need(doc, item, "author", path), str(need(doc, item, "year", path)),
-                             need(doc, item, "title", path), doc.at(path), opt(item, "publisher"),
-                             opt(item, "identifier"), opt(item, "url"),
-                             **yaml_provenance(doc, item, path, REFERENCE_FIELDS)))
-    return out
+        item_id = need(doc, item, "id", path)
+        if item_id in seen:
+            raise SourceError(doc.at(f"{path}.id"), duplicate(item_id, seen[item_id]))
+        seen[item_id] = doc.at(path)
+        yield path, item, item_id
+
+
+def load_references(doc: YamlDoc, keep=None) -> list[Reference]:
+    return [Reference(ref_id, need(doc, item, "author", path), str(need(doc, item, "year", path)),
+                      need(doc, item, "title", path), doc.at(path), opt(item, "publisher"),
+                      opt(item, "identifier"), opt(item, "url"),
+                      **yaml_provenance(doc, item, path, REFERENCE_FIELDS))
+            for path, item, ref_id in _listed(doc, keep, "references",
+                                              lambda ref_id, first: f"duplicate id '{ref_id}' (first at {first})")]
 
 
 REFERENCE_FIELDS = ("author", "year", "title", "publisher", "identifier", "url")
@@ -162,17 +169,8 @@ FIGURE_KEYS = {"id", "kind", "caption", "source", "alt", "since", "withdrawn"}  
 
 
 def load_figures(doc: YamlDoc, keep=None) -> list[Figure]:
-    if not isinstance(doc.data, list):
-        raise SourceError(doc.origin, "expected a list of figures")
-    out, seen = [], set()
-    for i, item in enumerate(doc.data):
-        path = f"[{i}]"
-        if keep is not None and not keep(doc, item, path):
-            continue
-        fig_id = need(doc, item, "id", path)
-        if fig_id in seen:
-            raise SourceError(doc.at(f"{path}.id"), f"duplicate figure id '{fig_id}'")
-        seen.add(fig_id)
+    out = []
+    for path, item, fig_id in _listed(doc, keep, "figures", lambda fig_id, _: f"duplicate figure id '{fig_id}'"):
         data = {k: v for k, v in provenance.strip_keys(item).items() if k not in FIGURE_KEYS}
         out.append(Figure(fig_id, need(doc, item, "kind", path), need(doc, item, "caption", path),
                           opt(item, "source"), need(doc, item, "alt", path), data, doc.at(path),
