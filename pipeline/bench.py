@@ -179,7 +179,7 @@ def bench_floor_times(sources: str = "sources") -> tuple[float, float]:
     from .render import handouts, paper
     from .render.common import render_pdf
 
-    from .changes import since_previous
+    from .edition_pair import since_previous
 
     toolkit = load(sources)
     epoch = toolkit.document.source_date_epoch
@@ -210,7 +210,7 @@ def bench_floor_kinds(sources: str = "sources") -> dict:
     import weasyprint  # noqa: F401 (imported before the clock: its import is no page's cost)
     from pypdf import PdfReader
 
-    from .changes import since_previous
+    from .edition_pair import since_previous
     from .load import load
     from .paths import TEMPLATES
     from .render import handouts, paper

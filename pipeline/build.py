@@ -333,7 +333,9 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
         if after is not None:
             after(Path(out), toolkit, dict(options or {}))
     if "site" in builders:  # the web tool offers the other outputs for download
-        builder_module("site").publish_downloads(Path(out), toolkit)
+        from .render.site_downloads import publish_downloads
+
+        publish_downloads(Path(out), toolkit)
     for target_id, message in sorted(summary.failed.items()):
         print(f"error: {target_id}: {message}", file=sys.stderr)
     print(summary.line())

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from pipeline.changes import compare, load_pair
+from pipeline.changes import compare
+from pipeline.edition_pair import load_pair
 from pipeline.errata import read_errata
 from pipeline.editions import read_editions
 from pipeline.load import load

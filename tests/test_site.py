@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.build import run_targets
 from pipeline.load import load
-from pipeline.render import site
+from pipeline.render import site, site_downloads
 from pipeline.targets import fingerprint
 from tests.conftest import SHIPPED, edit
 
@@ -347,16 +347,16 @@ def test_publish_downloads_copies_what_exists(tmp_path):
     (out / "paper" / "toolkit.pdf").write_bytes(b"%PDF paper")
     (out / "handouts").mkdir()
     (out / "handouts" / "priority-green-a4.pdf").write_bytes(b"%PDF handout")
-    written = site.publish_downloads(out)  # no roadmaps folder: skipped, not an error
+    written = site_downloads.publish_downloads(out)  # no roadmaps folder: skipped, not an error
     downloads = out / "site" / "downloads"
     assert sorted(p.relative_to(downloads).as_posix() for p in written) == [
         "handouts/priority-green-a4.pdf", "toolkit.pdf"]
     assert (downloads / "toolkit.pdf").read_bytes() == b"%PDF paper"
     (out / "roadmaps").mkdir()
     (out / "roadmaps" / "green-skills.docx").write_bytes(b"PK docx")
-    assert (downloads / "roadmaps" / "green-skills.docx") in site.publish_downloads(out)
+    assert (downloads / "roadmaps" / "green-skills.docx") in site_downloads.publish_downloads(out)
     assert not list(downloads.rglob("*.tmp"))
-    assert site.publish_downloads(out) == []  # nothing changed: nothing rewritten
+    assert site_downloads.publish_downloads(out) == []  # nothing changed: nothing rewritten
 
 
 def test_publish_downloads_offers_only_the_default_roadmaps(tmp_path, shipped):
@@ -364,7 +364,7 @@ def test_publish_downloads_offers_only_the_default_roadmaps(tmp_path, shipped):
     (out / "roadmaps").mkdir(parents=True)
     for name in ("green-skills.docx", "ile-de-france-green-skills.docx"):
         (out / "roadmaps" / name).write_bytes(b"PK docx")
-    written = site.publish_downloads(out, shipped)
+    written = site_downloads.publish_downloads(out, shipped)
     assert [p.name for p in written] == ["green-skills.docx"]
 
 

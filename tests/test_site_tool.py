@@ -18,7 +18,7 @@ from pipeline.build import collect_targets, run_targets
 from pipeline.uptodate import available_builders
 from pipeline.load import load
 from pipeline.paths import PROJECT
-from pipeline.render import site
+from pipeline.render import site, site_downloads
 from tests.conftest import SHIPPED, edit
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ def output(shipped, tmp_path_factory) -> Path:
     summary = run_targets(shipped, collect_targets(shipped, available_builders(), {}), out=out, jobs=2,
                           progress=False)
     assert not summary.failed, summary.failed
-    site.publish_downloads(out, shipped)
+    site_downloads.publish_downloads(out, shipped)
     return out
 
 

@@ -78,7 +78,8 @@ def write_changes(changes: Changes, out: Path, *, title: str, epoch: int, pdf_pr
 def changes_command(sources: Path, *, from_edition: str | None = None, to_edition: str | None = None,
                     from_git: str | None = None, out: Path = Path("output")) -> int:
     """`invoke changes`: compare two editions (or a git revision with the working tree), write the report."""
-    from ..changes import compare, load_pair
+    from ..changes import compare
+    from ..edition_pair import load_pair
     from .pdf_process import PdfProcess
 
     with PdfProcess() as pdf_process:  # WeasyPrint's import, on the other core, while the editions load
@@ -112,7 +113,8 @@ def bench_changes(examples: int = 2500) -> dict:
     import tempfile
     import time
 
-    from ..changes import compare, load_pair
+    from ..changes import compare
+    from ..edition_pair import load_pair
     from ..paths import PROJECT
     from ..synth import synthesise
 

@@ -51,7 +51,7 @@ def _deps(tk: Toolkit) -> dict:
 
 
 def targets(toolkit: Toolkit, options: dict) -> list[Target]:
-    from ..changes import since_previous
+    from ..edition_pair import since_previous
 
     deps = _deps(toolkit)
     annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)

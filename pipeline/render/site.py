@@ -4,7 +4,7 @@
     site/recommendations.html   Table 5: the Expert Group's recommendations by area and cluster function
     site/examples/<id>.html     one page per example: where it appears (cells and recommendations)
     site/assets/                site.css, site.js, favicon.svg, fonts/ (subset Open Sans, WOFF2)
-    site/downloads/             copied in by `publish_downloads` after the paper, handouts, roadmaps build
+    site/downloads/             copied in after the paper, handouts, roadmaps build (site_downloads.py)
 
     site/examples.html          every example A-Z (the home page lists only the first RESULTS_LIMIT)
     site/cells/<p>-<c>-<f>.html one page per cell: all its actions and examples (QR codes point here)
@@ -41,6 +41,7 @@ from .propose import contribution_note, propose_context
 from .site_assets import assets, asset_names
 from .printed import printed_url
 from .site_data import countries, country_aliases, example_notices, example_reach
+from .site_downloads import downloads
 
 BUILDER = "site"
 TEMPLATE_FOLDER = "site"
@@ -81,27 +82,6 @@ def _rec(rec, areas: dict, toolkit: Toolkit) -> dict:
     # a reconstructed title carries its mark (pipeline/provenance.py): title for tooltips, title_html on pages
     return {"id": rec.id, "number": rec.number, "title": provenance.plain(toolkit, rec, rec.title),
             "title_html": provenance.html(toolkit, rec, rec.title), "area": areas.get(rec.area, rec.area)}
-
-
-def downloads(toolkit: Toolkit) -> dict:
-    """The files `publish_downloads` copies into site/downloads/, as the pages link them.
-
-    Only the paper size `invoke build` makes (A4): a Letter link would point at a file that a plain build
-    never writes (`invoke handouts --paper letter` makes that set for printing locally).
-    """
-    from .handouts import DEFAULT_PAPER, KINDS, PAPERS, output_name
-
-    tx = toolkit.taxonomy
-    names = [(f"priority-{p.id}", f"{KINDS['priority'].title}: {p.label}") for p in tx.priorities]
-    names += [(kind, KINDS[kind].title) for kind in ("recommendations", "four-phases", "example-cards",
-                                                      "feedback-form")]
-    return {
-        "paper": "downloads/toolkit.pdf",
-        "handouts": [{"title": title, "files": [{"paper": paper.name, "href": "downloads/" + output_name(name, paper)}
-                                                for paper in (PAPERS[DEFAULT_PAPER],)]}
-                     for name, title in names],
-        "roadmap_pattern": "downloads/roadmaps/{priority}-{challenge}.docx",
-    }
 
 
 # -- what each page shows (also its deps) ---------------------------------------------------------
@@ -392,36 +372,6 @@ def _environment():
 def web_link(link: str) -> str:
     """The link if it is a web address; "" otherwise, so a `javascript:` link in a source never becomes one."""
     return link if re.match(r"(?i)^https?://[^\s]+$", link or "") else ""
-
-
-# -- downloads ------------------------------------------------------------------------------------
-def publish_downloads(out: Path | str = "output", toolkit: Toolkit | None = None) -> list[Path]:
-    """Copy the already-built paper, handouts and roadmaps into site/downloads/ (atomically, skip missing).
-
-    The pages link these files; the build calls this after a build that included the site, so the site
-    folder can be copied to a static host as it is.
-    """
-    from ..outputs import atomic_write_bytes
-
-    out = Path(out)
-    wanted = [(out / "paper" / "toolkit.pdf", Path("toolkit.pdf"))]
-    wanted += [(p, Path("handouts") / p.name) for p in sorted((out / "handouts").glob("*.pdf"))]
-    roadmaps = sorted((out / "roadmaps").glob("*.docx"))
-    if toolkit is not None:  # only the default set: a consultant's own region roadmap is not for the web
-        tx = toolkit.taxonomy
-        default = {f"{p.id}-{c.id}.docx" for p in tx.priorities for c in tx.challenges}
-        roadmaps = [r for r in roadmaps if r.name in default]
-    wanted += [(p, Path("roadmaps") / p.name) for p in roadmaps]
-    written = []
-    for source, rel in wanted:
-        target = out / "site" / "downloads" / rel
-        if not source.is_file():
-            continue
-        data = source.read_bytes()
-        if target.is_file() and target.read_bytes() == data:
-            continue  # unchanged: a no-op build touches nothing
-        written.append(atomic_write_bytes(target, data))
-    return written
 
 
 def bench_site(sources: Path | str = "sources") -> float:
