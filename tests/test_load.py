@@ -202,3 +202,27 @@ def test_a_yaml_file_read_twice_gives_two_independent_copies(sources):
     assert second.data["priorities"] and second.lines == first.lines
     edit(sources / "taxonomy.yaml", "priorities:", "priorities:  # edited")
     assert read_yaml(sources / "taxonomy.yaml").data["priorities"]  # a changed text is parsed again
+
+
+def test_libyaml_reads_every_shipped_yaml_text_as_the_pure_python_parser_does():
+    """The YAML files and Markdown front matters are parsed by libyaml (a tenth of the time); the data and
+    the line of every key path are what the pure-Python parser gives, which still words every error."""
+    import yaml
+
+    from pipeline.errors import Origin
+    from pipeline.sources import texts
+
+    assert yaml.__with_libyaml__  # setup.sh installs PyYAML with libyaml: `invoke check` relies on its speed
+    docs = [(p.read_text(encoding="utf-8"), 0) for p in sorted((PROJECT / "sources").glob("*.yaml"))]
+    for path in sorted((PROJECT / "sources" / "text").glob("*.md")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        end = lines.index("---", 1)
+        docs.append(("\n".join(lines[1:end]), 1))
+    assert len(docs) > 20
+    for text, offset in docs:
+        fast = texts._parse_with_libyaml(text, Origin("x.yaml"), offset)
+        assert fast is not None and repr(fast) == repr(texts._parse_in_python(text, Origin("x.yaml"), offset))
+    for bad in ("name: [unclosed\n", "a: 1\na: *nowhere\n", "date: 2021-13-45\n", "x: " + "[" * 60 + "]" * 60):
+        assert texts._parse_with_libyaml(bad, Origin("x.yaml"), 0) is None  # the pure-Python parser says why
+        with pytest.raises(SourceError):
+            texts.parse_yaml(bad, Origin("x.yaml"))
