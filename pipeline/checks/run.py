@@ -50,10 +50,18 @@ def write_report(report: Report, out: Path, strict: bool = False) -> tuple[Path,
 def check_command(sources: Path, *, workbook=None, use_waivers: bool = True, strict: bool = False,
                   out: Path = Path("output"), edition: str | None = None, final: bool = False) -> int:
     """`invoke check`: print the findings grouped by rule, write the report files, return the exit code."""
+    import gc
+
     from ..load import paused_gc
 
     with paused_gc():  # one short process: each cyclic collection would walk all 65,000 records again
-        return _check_command(sources, workbook, use_waivers, strict, out, edition, final)
+        try:
+            return _check_command(sources, workbook, use_waivers, strict, out, edition, final)
+        finally:
+            # What is left (the tables read, kept for a second edition's load; garbage the paused collector
+            # did not free) is never collected again: the one collection at the process's exit walked every
+            # row of it, a sixth of the command's CPU at 10,000 examples.
+            gc.freeze()
 
 
 def _check_command(sources: Path, workbook, use_waivers: bool, strict: bool, out: Path, edition: str | None,
