@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from . import provenance
@@ -134,17 +134,28 @@ def yes(row: Row, column: str) -> bool:
 
 # -- the whole toolkit ---------------------------------------------------------------------------
 
-def _citations(table: Table, provenances: list, record_class, place: tuple[str, ...]) -> list:
-    """The citations of cell_examples or table5_examples (`place`: the columns naming where it is cited,
-    the class's last fields). Dict lookups and a quick constructor: 50,000 citations are most of what
-    `invoke check` reads."""
-    make = quick_constructor(record_class)
+def _citations(table: Table, provenances: list, record_class) -> list:
+    """The citations of cell_examples or table5_examples: each a copy of its row's cells (every column is
+    a field of the same name; a column absent, or a short row, gives ""), with its origin, provenance and
+    same_line as a yes/no. 50,000 citations are most of what `invoke check` reads: one dict copy a row
+    instead of a lookup per field."""
+    names = [f.name for f in fields(record_class)]
+    # what a row may hold that is no field: since/withdrawn (kept by select_rows), provenance columns
+    extra = [column for column in dict.fromkeys((*table.columns, *RECORD_META)) if column not in names]
+    new = object.__new__
     out = []
     for row, prov in zip(table.rows, provenances):
-        get = row.values.get
-        out.append(make(get("example", ""), row.origin, get("label", ""), get("name", ""), get("country", ""),
-                        get("link", ""), get("note", ""), yes(row, "same_line") if get("same_line") else False,
-                        prov, *[get(col, "") for col in place]))
+        record = new(record_class)
+        cells = record.__dict__
+        cells.update(row.values)
+        for column in extra:
+            cells.pop(column, None)
+        cells["origin"], cells["provenance"] = row.origin, prov
+        cells["same_line"] = yes(row, "same_line") if cells.get("same_line") else False
+        if len(cells) < len(names):
+            for name in names:
+                cells.setdefault(name, "")
+        out.append(record)
     return out
 
 
@@ -237,14 +248,12 @@ def _load(sources: Path, workbook, edition: str | None) -> Toolkit:
                  for r, p in rows("actions")],
         examples=[example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], *_example_fields(r), p,
                           _summary(r)) for r, p in rows("examples")],
-        cell_examples=_citations(t["cell_examples"], provenances["cell_examples"], CellExample,
-                                 ("priority", "challenge", "function")),
+        cell_examples=_citations(t["cell_examples"], provenances["cell_examples"], CellExample),
         recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], p)
                          for n, (r, p) in enumerate(rows("recommendations"), start=1)],
         table5_actions=[Table5Action(r["recommendation"], r["function"], r["action"], r["text"], r.origin,
                                      r["note"], p) for r, p in rows("table5_actions")],
-        table5_examples=_citations(t["table5_examples"], provenances["table5_examples"], Table5Example,
-                                   ("recommendation", "function")),
+        table5_examples=_citations(t["table5_examples"], provenances["table5_examples"], Table5Example),
         sections=load_sections(sources / "text", keep),
         figures=load_figures(read_yaml(sources / "figures.yaml"), keep),
         references=load_references(read_yaml(sources / "references.yaml"), keep),

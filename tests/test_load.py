@@ -193,6 +193,34 @@ def test_quickly_made_records_equal_and_are_frozen_like_the_classes_own(shipped)
     assert str(shipped.cell_examples[0].origin).endswith("cell_examples.csv:2")
 
 
+def test_citations_hold_exactly_their_fields_whatever_the_columns(sources):
+    """A citation is its row's cells copied (load._citations): a column the table lacks, a short row, the
+    provenance and edition columns, same_line as yes/no all give what the class's own __init__ gives."""
+    import csv
+    import dataclasses
+
+    path = sources / "table5_examples.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    drop = header.index("label")  # a table without the optional label column
+    rows = [r[:drop] + r[drop + 1:] + [""] * 2 for r in rows]
+    rows[0][-2:] = ["status", "status_reason"]
+    rows[1][-2:] = ["reconstructed", "read from the 2021 PDF's link list"]
+    rows[2][rows[0].index("same_line")] = "yes"
+    rows[3] = rows[3][:3]  # recommendation, function, example: the rest left off
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    citations = load(sources).table5_examples
+    names = {f.name for f in dataclasses.fields(citations[0])}
+    for c in citations:
+        assert vars(c).keys() == names and c == dataclasses.replace(c)
+    assert citations[0].provenance.status == "reconstructed" and citations[1].provenance.status == "printed"
+    assert citations[1].same_line is True and citations[0].same_line is False
+    assert (citations[2].label, citations[2].name, citations[2].note) == ("", "", "")
+    assert str(citations[2].origin).endswith("table5_examples.csv:4")
+
+
 def test_a_yaml_file_read_twice_gives_two_independent_copies(sources):
     from pipeline.sources.texts import read_yaml
 
