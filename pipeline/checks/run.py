@@ -20,10 +20,12 @@ WAIVERS_FILE = "waivers.yaml"
 REPORT_DIR = Path("check")  # under the output folder
 
 
-def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, final: bool = False) -> Report:
+def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, final: bool = False,
+                  two_processes: bool = False) -> Report:
     """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to).
 
     `final`: for a final edition, an unverified item is an error, not a warning.
+    `two_processes`: the costliest rules in a forked child (split.py), for the `invoke check` command.
     """
     from .provenance import RULE as UNVERIFIED
 
@@ -32,7 +34,12 @@ def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, 
         from ..editions import waivers_of_edition
 
         waivers = waivers_of_edition(waivers, Path(sources), toolkit.edition)
-    findings = run_rules(toolkit)
+    if two_processes:
+        from .split import run_rules_split
+
+        findings = run_rules_split(toolkit)
+    else:
+        findings = run_rules(toolkit)
     if final or toolkit.final:
         findings = [replace(f, severity="error") if f.rule == UNVERIFIED else f for f in findings]
     return Report.build(findings, waivers, rule_titles())
@@ -75,7 +82,7 @@ def _check_command(sources: Path, workbook, use_waivers: bool, strict: bool, out
     if toolkit.edition:
         print(f"edition {toolkit.edition}")
     with stage(f"checking {len(toolkit.examples):,} examples"):
-        report = check_toolkit(toolkit, sources, use_waivers=use_waivers, final=final)
+        report = check_toolkit(toolkit, sources, use_waivers=use_waivers, final=final, two_processes=True)
     with stage("writing the report"):
         json_path, html_path = write_report(report, out, strict)
     sys.stdout.write(report.text())
