@@ -38,6 +38,10 @@ BANDS_HINT = "paper-table5-bands"  # pipeline/hints.py: the passes that placed T
 LABEL_PT, LABEL_WEIGHT, LABEL_LEADING, LABEL_PAD_PT = 8.5, 700, 1.2, 8.0
 LABEL_MIN_PT = 40.0  # the shortest box: a one-word label still reads as a row head
 
+# Past this many examples in one cell of Tables 2-4 a row runs over pages (a row of up to 12 fits one page:
+# paper.css keeps it whole). The printed PDF is then laid out for scale (`at_scale`): never the 2021 paper.
+SCALE_EXAMPLES = 12
+
 
 # -- targets --------------------------------------------------------------------------------------
 
@@ -150,12 +154,26 @@ def example_groups(examples) -> list[list]:
     return lines
 
 
-def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | frozenset = frozenset()) -> str:
+def at_scale(tk: Toolkit) -> bool:
+    """Whether the printed paper is laid out for scale: some cell of Tables 2-4 holds more examples than a
+    page shows (never the 2021 paper, whose fullest cell holds 3).
+
+    Each challenge of Tables 2-4 and each area of Table 5 is then a table of its own whose repeated header
+    names it, so every page of a row that runs over pages says whose examples these are, and Table 5 needs
+    no second layout for its "(continued)" bands (its header repeats the area's band)."""
+    tx = tk.taxonomy
+    return any(len(tk.cell(p.id, c.id, f.id).examples) > SCALE_EXAMPLES
+               for p in tx.priorities for c in tx.challenges for f in tx.functions)
+
+
+def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | frozenset = frozenset(),
+               scale: bool = False) -> str:
     """The paper as one HTML document (for WeasyPrint when `pdf`, for browsers otherwise).
 
     `annex`: the changes since the previous edition (pipeline/changes.py), printed as the last section.
     `continued`: ids of Table 5 rows that open a page inside their area, so get the area's band again
     (found by laying the paper out: pipeline/render/pagination.py).
+    `scale`: the tables laid out for scale (see at_scale); for the PDF only (a web page does not paginate).
     """
     from ..provenance import Marks
     from .figures import render_svg
@@ -180,11 +198,13 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | froz
         if table_id == "recommendations":
             rows = [(area, [(rec, [tk.table5_cell(rec.id, f.id) for f in tx.functions], rec_labels[rec.title])
                             for rec in tk.recommendations_in(area.id)]) for area in tx.areas]
+            if scale:
+                return macros.recommendations_at_scale(number, tx, rows)
             return macros.recommendations(number, tx, rows, continued)
         priority = tx.term("priorities", table_id)  # blocks() checked that it is one
         rows = [(c, [tk.cell(priority.id, c.id, f.id) for f in tx.functions], challenge_labels[c.label])
                 for c in tx.challenges]
-        return macros.matrix(number, priority, tx, rows)
+        return (macros.matrix_at_scale if scale else macros.matrix)(number, priority, tx, rows)
 
     def blocks(kind: str, ident: str) -> str:
         if kind == "figure":
@@ -238,6 +258,9 @@ def render_paper_pdf(tk: Toolkit, html: str | None = None, annex=None) -> bytes:
     source = "the paper (templates/paper or a link in sources/text)"
     if html is not None:  # one given layout (the benchmark's bare render)
         return render_pdf(html, TEMPLATES / "paper", tk.document.source_date_epoch, source=source)
+    if at_scale(tk):  # the repeated table headers carry the bands: one layout
+        return render_pdf(paper_html(tk, pdf=True, annex=annex, scale=True), TEMPLATES / "paper",
+                          tk.document.source_date_epoch, source=source)
     from .pagination import render_with_bands
 
     # the bands' passes are kept as a hint for the next build of the same output folder (pagination.py)
