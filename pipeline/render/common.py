@@ -76,15 +76,29 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
     fetcher = asset_fetcher(base_dir, *allowed, source=source)
     html = safe_html(html, links_only=True)  # an unsafe link never becomes a live link in a PDF
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
-        options = {"pdf_variant": variant} if variant else {}
-        if forms:
-            options["pdf_forms"] = True
-        pdf = document.write_pdf(**options, uncompressed_pdf=False)
+        # forms change the layout (the fields' boxes): laid out with them, as write_pdf would
+        layout = document.render(pdf_forms=True) if forms else document.render()
+    except FatalURLFetchingError as exc:
+        raise AssetError(str(exc)) from None
+    return layout_pdf(layout, epoch, source=source, variant=variant, forms=forms, figure_alts=figure_alts)
+
+
+def layout_pdf(layout, epoch: int, *, source: str, variant: str | None = "pdf/ua-1", forms: bool = False,
+               figure_alts: tuple[str, ...] | None = None) -> bytes:
+    """PDF bytes of a WeasyPrint layout (a `weasyprint.Document`, from HTML.render()): the same bytes as
+    render_pdf of its HTML, for a renderer that laid the page out anyway (to count its pages, say)."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
+    options = {"pdf_variant": variant} if variant else {}
+    if forms:
+        options["pdf_forms"] = True
+    try:
+        pdf = layout.write_pdf(**options, uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
     if variant and variant.startswith("pdf/ua"):

@@ -4,14 +4,17 @@ which handout is too long.
 """
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from markupsafe import Markup
 
 from ..errors import PipelineError
 from ..paths import TEMPLATES
+from ..urlsafety import safe_html
 from .cell_fill import choose, measure, probe_paper, probe_shown, whole_counts
-from .common import asset_fetcher, font_face_css, jinja_env, render_pdf
+from .common import AssetError, asset_fetcher, font_face_css, jinja_env, layout_pdf, render_pdf
+from .font_steps import Trial, first_fitting, page_fill
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
 from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_size_mm, qr_svg
 from .overflow import cell_page, first_examples, more_address, recommendation_page
@@ -87,24 +90,55 @@ def example_lists(context: dict) -> list[tuple]:
 
 
 def _layout(html: str, source: str):
-    """WeasyPrint's layout of the handout (a weasyprint.Document; no PDF written)."""
+    """WeasyPrint's layout of the handout (a weasyprint.Document; no PDF written), as render_pdf makes it."""
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     base = TEMPLATES / TEMPLATE_FOLDER
-    return HTML(string=html, base_url=str(base.resolve()) + "/",
-                url_fetcher=asset_fetcher(base, source=source)).render()
+    try:
+        return HTML(string=safe_html(html, links_only=True), base_url=str(base.resolve()) + "/",
+                    url_fetcher=asset_fetcher(base, source=source)).render()
+    except FatalURLFetchingError as exc:
+        raise AssetError(str(exc)) from None
 
 
-def _page_count(html: str, source: str) -> int:
-    """How many pages WeasyPrint lays this out on."""
-    return len(_layout(html, source).pages)
+class Trials:
+    """The real layouts one handout's fitting makes: each HTML tried is laid out once (its page count and
+    fill remembered), and the layout of the last one that fitted is kept, so that the PDF of the size
+    chosen is written from it (common.layout_pdf: the same bytes) rather than laid out again."""
+
+    def __init__(self, kind: Kind, source: str):
+        self.kind, self.source = kind, source
+        self.seen: dict[str, Trial] = {}
+        self.kept: tuple[str, object] | None = None  # (key of its HTML, its layout)
+
+    def trial(self, html: str) -> Trial:
+        key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        if key not in self.seen:
+            document = _layout(html, self.source)
+            limit = self.kind.max_pages
+            fits = limit is None or len(document.pages) <= limit
+            self.seen[key] = Trial(fits, page_fill(document, limit) if limit else 0.0)
+            if fits:
+                self.kept = (key, document)
+        return self.seen[key]
+
+    def fits(self, html: str) -> bool:
+        return self.trial(html).fits
+
+    def take(self, html: str):
+        """The kept layout if it is that of exactly this HTML (else None), given up by the fitting."""
+        kept, self.kept = self.kept, None
+        if kept and kept[0] == hashlib.sha256(html.encode("utf-8")).hexdigest():
+            return kept[1]
+        return None
 
 
 class DoesNotFit(PipelineError):
     """A handout's content does not fit its page limit even at the smallest type."""
 
 
-def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, Limit]:
+def fit_layout(kind: Kind, context: dict, source: str, trials: Trials | None = None) -> tuple[float, Limit]:
     """(font size, examples per cell) of a handout: everything if it fits, else the crowded design.
 
     Crowded priority matrix: at CROWDED_PT, each cell shows as many examples as its row and the page have
@@ -114,29 +148,30 @@ def fit_layout(kind: Kind, context: dict, source: str) -> tuple[float, Limit]:
     rows never break across pages (break-inside: avoid), so one more example can cost a page and two
     more fit again.
     """
+    trials = trials or Trials(kind, f"handout '{source}'")
     lists = example_lists(context) if kind.crowded else []
     if not kind.crowded or sum(map(len, lists)) <= FULL_LAYOUT_MAX:
         try:
-            return fit_font(kind, context, source), None
+            return fit_font(kind, context, source, trials=trials), None
         except DoesNotFit:
             if not kind.crowded:
                 raise
-    if context["kind"] == "priority" and (limits := fill_cells(kind, context, source)):
+    if context["kind"] == "priority" and (limits := fill_cells(kind, context, source, trials)):
         return CROWDED_PT, limits
     most = max(map(len, lists), default=0)
 
     def fits(limit: int) -> bool:
-        return _page_count(_html(kind, context, CROWDED_PT, limit), source) <= kind.max_pages
+        return trials.fits(_html(kind, context, CROWDED_PT, limit))
 
-    if not fits(0):
-        return fit_font(kind, context, source, limit=0), 0  # says what does not fit, even without examples
+    if not fits(0):  # says what does not fit, even without examples
+        return fit_font(kind, context, source, limit=0, trials=trials), 0
     limit = 0
     while limit < most and fits(limit + 1):
         limit += 1
-    return fit_font(kind, context, source, limit=limit, floor_pt=CROWDED_PT), limit
+    return fit_font(kind, context, source, limit=limit, floor_pt=CROWDED_PT, trials=trials), limit
 
 
-def fill_cells(kind: Kind, context: dict, source: str) -> dict[str, int] | None:
+def fill_cells(kind: Kind, context: dict, source: str, trials: Trials) -> dict[str, int] | None:
     """Examples shown per cell of a crowded matrix (cell_fill.py), or None if that does not fit one page."""
     probe = _layout(_html(kind, context, CROWDED_PT, probe=True), source)
     counts = {f"{row['challenge'].id} {cell.function.id}": len(cell.examples)
@@ -146,46 +181,49 @@ def fill_cells(kind: Kind, context: dict, source: str) -> dict[str, int] | None:
     if whole is not None:
         whole = _layout(_html(kind, {**context, "paper": probe_paper(paper)}, CROWDED_PT, whole), source)
     limits = choose(measure(probe, counts, paper["margins_mm"][0] + paper["content_height_mm"], whole))
-    if limits and _page_count(_html(kind, context, CROWDED_PT, limits), source) <= kind.max_pages:
+    if limits and trials.fits(_html(kind, context, CROWDED_PT, limits)):
         return limits
     return None
 
 
 def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
-             floor_pt: float = MIN_FONT_PT) -> float:
+             floor_pt: float = MIN_FONT_PT, trials: Trials | None = None) -> float:
     """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
 
-    Binary search over the steps: a larger font never takes fewer pages, and a layout costs ~0.2 s.
+    The smallest size is laid out first (if even it does not fit, the handout is too long); then
+    font_steps.first_fitting predicts the answer from how full those layouts are and confirms it with the
+    layouts of it and the step above: two or three layouts of ~0.2-0.8 s where a bisection made five.
     A kind that is not fitted is laid out once, at DEFAULT_PT, to check its limit.
     """
     if kind.max_pages is None:
         return DEFAULT_PT
+    trials = trials or Trials(kind, f"handout '{source}'")
 
-    def fits(i: int) -> bool:
-        return _page_count(_html(kind, context, FONT_STEPS_PT[i], limit), source) <= kind.max_pages
+    def trial(i: int) -> Trial:
+        return trials.trial(_html(kind, context, FONT_STEPS_PT[i], limit))
 
     low, high = 0, FONT_STEPS_PT.index(floor_pt)  # answer is the first index that fits
     if not kind.fitted:
         low = high = FONT_STEPS_PT.index(DEFAULT_PT)
-    if not fits(high):
+    known = {high: trial(high)}
+    if not known[high].fits:
         pages = "one page" if kind.max_pages == 1 else f"{kind.max_pages} pages"
         size = f"even at {MIN_FONT_PT} pt" if kind.fitted else "at its fixed type sizes"
         raise DoesNotFit(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
                          "shorten its texts in the sources")
-    while low < high:
-        mid = (low + high) // 2
-        if fits(mid):
-            high = mid
-        else:
-            low = mid + 1
-    return FONT_STEPS_PT[low]
+    return FONT_STEPS_PT[first_fitting(FONT_STEPS_PT, low, high, trial, known)]
 
 
 def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
     source = f"handout '{name}'"
-    font_pt, limit = fit_layout(kind, context, name)
+    trials = Trials(kind, source)
+    font_pt, limit = fit_layout(kind, context, name, trials)
     alts: list[str] = []  # one per QR code, in the order the template draws them: the PDF's reading order
     html = _html(kind, context, font_pt, limit, alts=alts)
-    return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source,
-                      forms=context["kind"] == "feedback-form", figure_alts=tuple(alts))
+    forms = context["kind"] == "feedback-form"
+    layout = None if forms else trials.take(html)  # the fitting's layout of this very HTML, if it made one
+    if layout is not None:
+        return layout_pdf(layout, epoch, source=source, figure_alts=tuple(alts))
+    return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source, forms=forms,
+                      figure_alts=tuple(alts))
 
