@@ -17,8 +17,7 @@ from . import provenance
 from .errors import Origin, SourceError
 from .load_yaml import (SLUG, load_document, load_event, load_figures, load_references, load_sections,
                         load_taxonomy)
-from .model import (Action, CellExample, Example, Recommendation, Table5Action, Table5Example, Term, Toolkit,
-                    quick_constructor)
+from .model import Action, CellExample, Example, Recommendation, Table5Action, Table5Example, Term, Toolkit
 from .sources.tables import WORKBOOK_SUFFIXES, Row, Table, display_path, read_csv, read_workbook
 from .sources.texts import read_yaml
 
@@ -134,11 +133,11 @@ def yes(row: Row, column: str) -> bool:
 
 # -- the whole toolkit ---------------------------------------------------------------------------
 
-def _citations(table: Table, provenances: list, record_class) -> list:
-    """The citations of cell_examples or table5_examples: each a copy of its row's cells (every column is
-    a field of the same name; a column absent, or a short row, gives ""), with its origin, provenance and
-    same_line as a yes/no. 50,000 citations are most of what `invoke check` reads: one dict copy a row
-    instead of a lookup per field."""
+def _records(table: Table, provenances: list, record_class, finish) -> list:
+    """One record a row, made as a copy of the row's cells (every column is a field of the same name; a
+    column absent, or a short row, gives ""), with its origin and provenance; `finish(row, cells)` sets
+    the fields that are not plain text (yes/no, dates). 50,000 citations and 10,000 examples are most of
+    what `invoke check` reads: one dict copy a row instead of a lookup per field."""
     names = [f.name for f in fields(record_class)]
     # what a row may hold that is no field: since/withdrawn (kept by select_rows), provenance columns
     extra = [column for column in dict.fromkeys((*table.columns, *RECORD_META)) if column not in names]
@@ -151,7 +150,7 @@ def _citations(table: Table, provenances: list, record_class) -> list:
         for column in extra:
             cells.pop(column, None)
         cells["origin"], cells["provenance"] = row.origin, prov
-        cells["same_line"] = yes(row, "same_line") if cells.get("same_line") else False
+        finish(row, cells)
         if len(cells) < len(names):
             for name in names:
                 cells.setdefault(name, "")
@@ -159,15 +158,19 @@ def _citations(table: Table, provenances: list, record_class) -> list:
     return out
 
 
-def _example_fields(row: Row) -> tuple[bool, str]:
-    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first."""
+def _citation_fields(row: Row, cells: dict) -> None:
+    cells["same_line"] = yes(row, "same_line") if cells.get("same_line") else False
+
+
+def _example_fields(row: Row, cells: dict) -> None:
+    """`featured` (yes/no) and `added` (YYYY-MM-DD): which examples a crowded cell shows first; `summary`."""
     featured = row["featured"].strip().lower()
     if featured not in ("", "yes", "no"):
         raise SourceError(row.where("featured"), f"'{row['featured']}' is not yes, no or empty")
     added = row["added"].strip()
     if added and not _is_date(added):
         raise SourceError(row.where("added"), f"'{added}' is not a date (YYYY-MM-DD)")
-    return featured == "yes", added
+    cells["featured"], cells["added"], cells["summary"] = featured == "yes", added, _summary(row)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -241,19 +244,18 @@ def _load(sources: Path, workbook, edition: str | None) -> Toolkit:
     def rows(name: str):
         return zip(t[name].rows, provenances[name])
 
-    example = quick_constructor(Example)
     toolkit = Toolkit(
         taxonomy=taxonomy,
         actions=[Action(r["id"], r["priority"], r["challenge"], r["function"], r["text"], r.origin, r["note"], p)
                  for r, p in rows("actions")],
-        examples=[example(r["id"], r["name"], r["country"], r["link"], r.origin, r["note"], *_example_fields(r), p,
-                          _summary(r)) for r, p in rows("examples")],
-        cell_examples=_citations(t["cell_examples"], provenances["cell_examples"], CellExample),
+        examples=_records(t["examples"], provenances["examples"], Example, _example_fields),
+        cell_examples=_records(t["cell_examples"], provenances["cell_examples"], CellExample, _citation_fields),
         recommendations=[Recommendation(r["id"], r["area"], r["title"], n, r.origin, r["note"], p)
                          for n, (r, p) in enumerate(rows("recommendations"), start=1)],
         table5_actions=[Table5Action(r["recommendation"], r["function"], r["action"], r["text"], r.origin,
                                      r["note"], p) for r, p in rows("table5_actions")],
-        table5_examples=_citations(t["table5_examples"], provenances["table5_examples"], Table5Example),
+        table5_examples=_records(t["table5_examples"], provenances["table5_examples"], Table5Example,
+                                 _citation_fields),
         sections=load_sections(sources / "text", keep),
         figures=load_figures(read_yaml(sources / "figures.yaml"), keep),
         references=load_references(read_yaml(sources / "references.yaml"), keep),

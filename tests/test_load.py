@@ -180,7 +180,7 @@ def test_bad_input_gives_one_line_and_exit_2_from_the_command_line(sources):
 
 
 def test_quickly_made_records_equal_and_are_frozen_like_the_classes_own(shipped):
-    """load() makes examples and citations without their dataclass __init__ (quick_constructor): every
+    """load() makes examples and citations without their dataclass __init__ (load._records): every
     field is there, equal to what the class itself makes, and as immutable."""
     import dataclasses
 
