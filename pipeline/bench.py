@@ -184,7 +184,7 @@ def bench_floor_times(sources: str = "sources") -> tuple[float, float]:
     toolkit = load(sources)
     epoch = toolkit.document.source_date_epoch
     # the same pages as the build: the annex of a later edition included
-    paper_html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit))
+    paper_html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit), scale=paper.at_scale(toolkit))
     pages = []
     for target in handouts.targets(toolkit, {}):
         context = handouts.render_context(toolkit, target.params)
@@ -227,7 +227,7 @@ def bench_floor_kinds(sources: str = "sources") -> dict:
         row["cpu_s"] = round(row["cpu_s"] + time.process_time() - cpu, 2)
         row["pages"] += len(PdfReader(io.BytesIO(pdf)).pages)
 
-    html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit))
+    html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit), scale=paper.at_scale(toolkit))
     timed("paper", lambda: paper.render_paper_pdf(toolkit, html))
     for target in handouts.targets(toolkit, {}):
         context = handouts.render_context(toolkit, target.params)
