@@ -38,8 +38,8 @@ BANDS_HINT = "paper-table5-bands"  # pipeline/hints.py: the passes that placed T
 LABEL_PT, LABEL_WEIGHT, LABEL_LEADING, LABEL_PAD_PT = 8.5, 700, 1.2, 8.0
 LABEL_MIN_PT = 40.0  # the shortest box: a one-word label still reads as a row head
 
-# Past this many examples in one cell of Tables 2-4 a row runs over pages (a row of up to 12 fits one page:
-# paper.css keeps it whole). The printed PDF is then laid out for scale (`at_scale`): never the 2021 paper.
+# Past this many examples in one cell a row may run over pages (a row of up to 12 fits one page: paper.css keeps
+# it whole, a `long` one breaks); in Tables 2-4 the printed PDF is then laid out for scale (`at_scale`).
 SCALE_EXAMPLES = 12
 
 
@@ -181,7 +181,7 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | froz
 
     marks = Marks.of(tk)
     env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups,
-                    readable_width=readable_width)
+                    readable_width=readable_width, long_row=SCALE_EXAMPLES)
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy
