@@ -113,3 +113,50 @@ def test_the_chosen_size_is_the_largest_whose_real_pdf_keeps_within_two_pages(sh
     html = handout_fit._html(kind, context, font, alts=alts)
     assert pdf == render_pdf(html, TEMPLATES / handout_fit.TEMPLATE_FOLDER, shipped.document.source_date_epoch,
                              source=f"handout '{target.name}'", figure_alts=tuple(alts))
+
+
+def test_a_handout_that_does_not_fit_even_the_last_step_has_no_answer():
+    made = []
+
+    def trial(i: int) -> Trial:
+        made.append(i)
+        return Trial(False, 1.5)
+
+    assert first_fitting(STEPS, 0, 14, trial, {9: trial(9)}) is None
+    assert 14 in made  # the smallest size was laid out before giving up
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("last", [None, 11.0, "[torn"])
+def test_the_last_builds_size_saves_layouts_and_changes_no_byte(shipped, recommendations, tmp_path, last):
+    """A second build of the same output folder starts from the size the first chose: two layouts (that
+    size fits, the next larger does not), the same bytes; a stale or broken hint changes nothing."""
+    import json
+
+    from pipeline import hints
+    from pipeline.render import handout_fit, handouts
+
+    kind, context, target = recommendations
+    layouts = []
+    real = handout_fit._layout
+
+    def build() -> bytes:
+        del layouts[:]
+        hints.use(tmp_path)
+        handout_fit._layout = lambda html, source: layouts.append(1) or real(html, source)
+        try:
+            return handouts.build_target(shipped, target)[target.outputs[0]]
+        finally:
+            handout_fit._layout = real
+            hints.use(None)
+
+    hint = tmp_path / ".build" / "hints" / f"handout-font-{target.name}.json"
+    hint.parent.mkdir(parents=True)
+    if last is not None:
+        hint.write_text(json.dumps({"limit": None, "pt": last}) if isinstance(last, float) else last)
+    first = build()
+    assert json.loads(hint.read_text())["pt"] == handout_fit.fit_font(kind, context, target.name)
+    assert build() == first and len(layouts) == 2
+    if last is None:
+        hints.use(None)
+        assert handouts.build_target(shipped, target)[target.outputs[0]] == first

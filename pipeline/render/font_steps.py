@@ -51,22 +51,21 @@ def _flow_bottom(root) -> float:
 
 
 def first_fitting(steps: Sequence[float], low: int, high: int, trial: Callable[[int], Trial],
-                  known: dict[int, Trial]) -> int:
-    """The first index in steps[low:high + 1] whose trial fits (steps: font sizes, largest first).
+                  known: dict[int, Trial]) -> int | None:
+    """The first index in steps[low:high + 1] whose trial fits (steps: font sizes, largest first), or
+    None if not even `high` fits; `known`: the trials made so far (at least one, to predict from).
 
-    `known` holds the trials made so far and must include `high`, which fits. Under monotonic fitting the
-    answer is bisection's: the index that fits while the one before it (if any in range) does not. Each
-    step tried is predicted from the fills measured so far, kept inside the middle half of what is still
-    open once a prediction has missed (so a poor prediction costs no more than bisection would, plus one).
+    Under monotonic fitting the answer is bisection's: the index that fits while the one before it (if
+    any in range) does not. Each step tried is predicted from the fills measured so far, kept inside the
+    middle half of what is still open once three predictions have not closed it (a poor prediction
+    costs at most a layout more than bisection).
     """
-    if not known.get(high, Trial(False, 0)).fits:
-        raise ValueError("the search needs a step known to fit")
-    below = max([i for i, t in known.items() if not t.fits and low <= i < high], default=low - 1)
-    above = min(i for i, t in known.items() if t.fits and low <= i <= high)
+    below = max([i for i, t in known.items() if not t.fits and low <= i <= high], default=low - 1)
+    above = min([i for i, t in known.items() if t.fits and low <= i <= high], default=high + 1)
     tried = 0
     while above - below > 1:
         index = predict(steps, below, above, known)
-        if tried >= 3:  # two predictions did not close it: no more than bisection would take from here
+        if tried >= 3:
             margin = (above - below) // 4
             index = min(max(index, below + 1 + margin), above - 1 - margin)
         tried += 1
@@ -75,11 +74,11 @@ def first_fitting(steps: Sequence[float], low: int, high: int, trial: Callable[[
             above = index
         else:
             below = index
-    return above
+    return above if above <= high else None
 
 
 def predict(steps: Sequence[float], below: int, above: int, known: dict[int, Trial]) -> int:
-    """The step strictly between `below` (does not fit) and `above` (fits) where the measured fills say the
+    """The step strictly between `below` (does not fit) and `above` (fits, or one past the last step) where the measured fills say the
     layout starts to fit: the largest font whose predicted fill stays under the fill that is known to
     overflow (and under 1.0, the limit itself), the fill scaled as a power of the size fitted to the two
     measured layouts nearest that fill (one layout: DEFAULT_EXPONENT)."""

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from .. import hints
 from ..errors import PipelineError
 from ..paths import TEMPLATES
 from ..urlsafety import safe_html
@@ -190,9 +191,10 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
              floor_pt: float = MIN_FONT_PT, trials: Trials | None = None) -> float:
     """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
 
-    The smallest size is laid out first (if even it does not fit, the handout is too long); then
-    font_steps.first_fitting predicts the answer from how full those layouts are and confirms it with the
-    layouts of it and the step above: two or three layouts of ~0.2-0.8 s where a bisection made five.
+    The smallest size is laid out first (if even it does not fit, the handout is too long), or the size
+    the last build of this output folder chose (pipeline/hints.py); then font_steps.first_fitting
+    predicts the answer from how full the layouts are and confirms it with the layouts of it and the step
+    above: two or three layouts of ~0.2-0.8 s where a bisection made five (two with the hint).
     A kind that is not fitted is laid out once, at DEFAULT_PT, to check its limit.
     """
     if kind.max_pages is None:
@@ -205,13 +207,28 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     low, high = 0, FONT_STEPS_PT.index(floor_pt)  # answer is the first index that fits
     if not kind.fitted:
         low = high = FONT_STEPS_PT.index(DEFAULT_PT)
-    known = {high: trial(high)}
-    if not known[high].fits:
+    # the first layout: the size the last build chose (a hint: it only saves layouts), else the smallest
+    name = f"handout-font-{source}"
+    last = hints.read(name) if kind.fitted else None
+    known: dict[int, Trial] = {}
+    if isinstance(last, dict) and last.get("limit") == limit and last.get("pt") in FONT_STEPS_PT[low:high + 1]:
+        start = FONT_STEPS_PT.index(last["pt"])
+        known[start] = trial(start)
+        # where the answer is when the sources changed little: the size beside it, toward the answer
+        beside = start - 1 if known[start].fits else start + 1
+        if low <= beside <= high:
+            known[beside] = trial(beside)
+    else:
+        known[high] = trial(high)
+    found = first_fitting(FONT_STEPS_PT, low, high, trial, known)
+    if found is None:
         pages = "one page" if kind.max_pages == 1 else f"{kind.max_pages} pages"
         size = f"even at {MIN_FONT_PT} pt" if kind.fitted else "at its fixed type sizes"
         raise DoesNotFit(f"handouts: '{source}' does not fit {pages} of {context['paper']['name']} {size}; "
                          "shorten its texts in the sources")
-    return FONT_STEPS_PT[first_fitting(FONT_STEPS_PT, low, high, trial, known)]
+    if kind.fitted:
+        hints.write(name, {"limit": limit, "pt": FONT_STEPS_PT[found]})
+    return FONT_STEPS_PT[found]
 
 
 def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
