@@ -254,3 +254,20 @@ def test_libyaml_reads_every_shipped_yaml_text_as_the_pure_python_parser_does():
         assert texts._parse_with_libyaml(bad, Origin("x.yaml"), 0) is None  # the pure-Python parser says why
         with pytest.raises(SourceError):
             texts.parse_yaml(bad, Origin("x.yaml"))
+
+
+@pytest.mark.parametrize("cell", ["12.0", " 12.0 ", '"12.0"', '" -3.0"', "Industry 4.0", "4.0x", "v4.0", "1.05",
+                                  "1" * 60 + ".0", '"Industry 4.0, 2nd ed"', '"12.0\n"'])
+def test_a_number_excel_wrote_as_a_float_is_cleaned_whatever_else_the_file_holds(tmp_path, cell):
+    """read_csv cleans a file's cells only if some cell may need it (noise, or a number like "12.0"):
+    each value is what clean() makes of the cell, in the middle of a row and at its end."""
+    import csv
+    import io
+
+    from pipeline.sources.tables import clean, read_csv
+
+    text = f"id,name,note\nx,{cell},a\ny,b,{cell}\n"
+    path = tmp_path / "examples.csv"
+    path.write_text(text, encoding="utf-8")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert [list(r.values.values()) for r in read_csv(path).rows] == [[clean(v) for v in row] for row in parsed]

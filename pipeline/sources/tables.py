@@ -18,6 +18,22 @@ from ..errors import Origin, SourceError
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 _FLOAT_INT = re.compile(r"^-?\d+\.0$")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+# Around a ".0": what a cell clean() turns from "12.0" into "12" has before and after it (separators: the
+# start or end of the text, a comma, a quote, a line end; spaces; the digits).
+_BEFORE_FLOAT = re.compile(r'(?:\A|[,"\r\n])\s*-?\d+\Z')
+_AFTER_FLOAT = re.compile(r'\s*(?:[,"\r\n]|\Z)')
+
+
+def _may_hold_float_cell(text: str) -> bool:
+    """Whether some cell of a CSV text may be a number Excel wrote as "12.0". Looked for around each ".0"
+    (a long run of digits counts as one): "Industry 4.0" in 10,000 example names is not one, and no longer
+    sends every row of the file through clean()."""
+    at = text.find(".0")
+    while at >= 0:
+        if _AFTER_FLOAT.match(text, at + 2) and _BEFORE_FLOAT.search(text[max(0, at - 40):at]):
+            return True
+        at = text.find(".0", at + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,7 @@ def read_csv(path: Path) -> Table:
         rows: list[Row] = []
         start = reader.line_num + 1
         limit = limits.max_rows(path.stem)
-        may_clean = _noisy(text) or ".0" in text  # else no cell has more than its ends to clean
+        may_clean = _noisy(text) or _may_hold_float_cell(text)  # else no cell has more than its ends to clean
         new, file_origin = object.__new__, origin.__dict__
         for values in reader:
             if len(rows) >= limit:
