@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.render import handouts as mod
+from tests.pdfua_check import figure_alts_in
 
 pytestmark = pytest.mark.slow  # every test here reads PDFs rendered by WeasyPrint
 
@@ -265,23 +266,6 @@ def test_cards_point_to_the_web_tool_when_the_event_names_it(sources):
                                    "https://toolkit.example.eu/2021/index.html?priority=green"]
 
 
-def figure_alts_in(pdf: Path) -> list[str]:
-    """The /Alt of every /Figure in the PDF's structure tree, in reading order."""
-    import pikepdf
-
-    alts = []
-    with pikepdf.open(pdf) as document:
-        stack = [document.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt", "")))
-            kids = node.get("/K")
-            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-            stack.extend(k for k in reversed(kids) if isinstance(k, pikepdf.Dictionary))
-    return alts
-
-
 def test_printed_links_are_decoded_for_people(a4, shipped):
     got = text(a4["example-cards-a4"])
     encoded = [e.link for e in shipped.examples if "%20" in e.link]
@@ -344,14 +328,36 @@ def words_in_qr_codes(pdf: Path, paper: str, cards: list[dict]) -> list[tuple[st
     return found
 
 
-def test_qr_codes_are_vector(a4):
-    # an image XObject would mean a bitmap QR code (or any raster) slipped in; the handouts have none
+def test_card_qr_codes_are_sharp_bitmaps_of_their_codes(a4, shipped):
+    # the cards' codes are bitmaps (handout_qr.qr_image: WeasyPrint draws them at a fraction of a vector
+    # path's cost): each must be exactly its code, 4 x 4 black or white pixels a module with the quiet
+    # zone, greyscale, and marked /Interpolate false so that no viewer or printer smooths its modules
+    import pikepdf
+    from PIL import Image
+
+    def bitmap(link: str) -> bytes:
+        rows = mod.qr_code(link).matrix_iter(scale=mod.QR_PIXELS_PER_MODULE, border=mod.QR_QUIET_MODULES)
+        return b"".join(bytes(0 if dark else 255 for dark in row) for row in rows)
+
+    with pikepdf.open(a4["example-cards-a4"]) as document:
+        images = {x.objgen: pikepdf.PdfImage(x) for page in document.pages for x in page.get_images().values()}
+        for image in images.values():
+            assert image.obj.get("/Interpolate") is False and image.mode == "L" and image.bits_per_component == 8
+        drawn = [image.as_pil_image().tobytes() for image in images.values()]
+    # one image per distinct link (two examples sharing a link share its image)
+    assert sorted(drawn) == sorted({bitmap(card["qr"]) for card in mod.card_records(shipped) if card["qr"]})
+
+
+def test_other_handouts_draw_their_qr_codes_as_vectors(a4):
+    # an image XObject would mean a bitmap (or any raster) slipped into a matrix or a sheet
     import pypdf
 
-    reader = pypdf.PdfReader(str(a4["example-cards-a4"]))
-    for page in reader.pages:
-        xobjects = page["/Resources"].get("/XObject") or {}
-        assert not [k for k, v in xobjects.items() if v.get_object().get("/Subtype") == "/Image"]
+    for name, pdf in a4.items():
+        if name.startswith("example-cards"):
+            continue
+        for page in pypdf.PdfReader(str(pdf)).pages:
+            xobjects = page["/Resources"].get("/XObject") or {}
+            assert not [k for k, v in xobjects.items() if v.get_object().get("/Subtype") == "/Image"], name
 
 
 # -- print rules for every handout ----------------------------------------------------------------------

@@ -218,6 +218,18 @@ def test_example_cards_come_in_parts_and_one_file_to_print(big):
     assert pages(whole) >= len(cited) / 4
 
 
+def test_every_card_qr_code_in_the_file_to_print_decodes_at_100_dpi(big, tmp_path):
+    # the cards' codes are bitmaps (handout_qr.qr_image); each must read like the vector codes did, and
+    # keep its alternative text in the joined file's structure tree
+    from pipeline.render import handouts as cards
+    from tests.pdfua_check import figure_alts_in
+
+    whole = big["out"] / "handouts" / "example-cards-a4.pdf"
+    with_code = [c for c in cards.card_records(big["toolkit"]) if c["qr"]]
+    assert sorted(decode_qr_codes(whole, tmp_path)) == sorted(c["qr"] for c in with_code)
+    assert figure_alts_in(whole) == [cards.qr_alt(c["example"].name, c["qr"]) for c in with_code]
+
+
 @pytest.mark.huge
 def test_2500_examples_build_every_output_within_its_pages(tmp_path):
     sources, out = tmp_path / "sources", tmp_path / "output"

@@ -1,4 +1,5 @@
-"""QR codes on handouts: what a code opens, its alternative text, and a vector code sized for print.
+"""QR codes on handouts: what a code opens, its alternative text, and a code sized for print (a vector
+drawing, or for the example cards a bitmap of one pixel a module: see qr_image).
 
 A module of at least QR_MIN_MODULE_MM is ~2.4 pixels at 100 dpi (a phone camera at arm's length, a cheap
 scan): error correction M (15 %, survives a fold or a smudge) unless that makes modules smaller, then L;
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model import Toolkit
 from ..urlsafety import web_link
@@ -24,6 +25,12 @@ QR_SIZE_MM = 28.0  # with the quiet zone; a denser code is printed larger (QR_MI
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 QR_MIN_MODULE_MM = 0.6  # see the module docstring
 QR_ERROR_LEVELS = ("m", "l")
+# The bitmap codes (qr_image) draw a module as 4 x 4 pixels. One pixel a module would be enough for a
+# printer (the PDF says /Interpolate false), but poppler smooths any image it enlarges less than 4 times:
+# at 100 dpi (2.4 pixels a module) a one-pixel-a-module code rendered as grey mush and no code decoded.
+# Measured on the shipped cards (56 codes, A4 and Letter) with pdftoppm + zbarimg: 4 pixels decode all 56
+# at 100, 110, 120, 150, 200 and 300 dpi like the vector codes (2 pixels: 40 of 56 at 100 dpi; 8: 53).
+QR_PIXELS_PER_MODULE = 4
 
 
 def qr_target(toolkit: Toolkit, example) -> str:
@@ -87,3 +94,34 @@ def _svg(link: str, size_mm: float | None, compact: bool = False) -> Markup:
     return Markup(code.svg_inline(scale=size_mm / modules, border=QR_QUIET_MODULES, unit="mm",
                                   dark="#000", light=None, svgclass="qr", lineclass=None))
 
+
+
+def qr_image(link: str, name: str = "") -> Markup:
+    """The link as an <img> QR code: a greyscale PNG of one pixel a module (quiet zone included), with the
+    alternative text as its alt (WeasyPrint writes it as the PDF figure's /Alt). The caller's CSS gives its
+    printed size (qr_size_mm) and `image-rendering: pixelated`, so the PDF says /Interpolate false and every
+    viewer and printer scales the modules as sharp squares, as the vector drawing printed them.
+
+    Why not the vector code: WeasyPrint parses an SVG path in Python on every draw, ~300 path commands a
+    code; the example cards draw 2,500 codes at that scale, and the bitmap costs a fraction of it."""
+    if not web_link(link):  # a QR code only ever leads to a web address
+        return Markup("")
+    return Markup(f'<img class="qr" alt="{escape(qr_alt(name, link))}" src="{qr_png(link)}">')
+
+
+@lru_cache(maxsize=1024)
+def qr_png(link: str) -> str:
+    """qr_code(link) as a data: URL of a greyscale PNG, one pixel a module, black on white (same bytes for
+    the same link: Pillow writes no time or text chunks)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    code = qr_code(link)
+    rows = [bytes(0 if dark else 255 for dark in row)
+            for row in code.matrix_iter(scale=QR_PIXELS_PER_MODULE, border=QR_QUIET_MODULES)]
+    image = Image.frombytes("L", (len(rows[0]), len(rows)), b"".join(rows))
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
