@@ -106,7 +106,7 @@ def remove_leftovers(out: Path) -> None:
 _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: workers inherit it
 
 
-def build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
+def build_one(target: Target, out: str) -> tuple[str, dict[str, str], float, float]:
     """Build one target and write its outputs atomically. Runs in a worker (or in-process).
 
     Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
@@ -130,10 +130,11 @@ def build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
                             "(a bug: TOOLKIT_DEBUG=1 shows the traceback)") from None
 
 
-def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
-    """Render, write what changed, and return each output's hash (to notice later hand edits) and the
-    seconds it took (kept in the manifest: where a build's time goes, target by target)."""
-    started = time.perf_counter()
+def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float, float]:
+    """Render, write what changed, and return each output's hash (to notice later hand edits), the
+    seconds it took and the CPU seconds it cost (kept in the manifest: where a build's time goes, target
+    by target; on shared cores the wall time says how busy the machine was, the CPU time what it cost)."""
+    started, cpu = time.perf_counter(), time.process_time()
     hints.use(out)  # what this output folder's last build measured (hints.py: a saving, never a decision)
     try:
         files = builder_module(target.builder).build_target(_TOOLKIT, target)
@@ -152,7 +153,7 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float]:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             continue  # same bytes (a font, a stylesheet): leave the file alone for rsync and watchers
         atomic_write_bytes(path, data)
-    return target.id, hashes, round(time.perf_counter() - started, 3)
+    return target.id, hashes, round(time.perf_counter() - started, 3), round(time.process_time() - cpu, 3)
 
 
 def link_safe(rel: str, data: bytes) -> bytes:
@@ -242,7 +243,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                 summary.built.append(target_id)
                 event = {"target": target_id, "done": {"fingerprint": prints[target_id],
                                                        "outputs": list(by_id[target_id].outputs),
-                                                       "hashes": result[1], "seconds": result[2]}}
+                                                       "hashes": result[1], "seconds": result[2],
+                                                       "cpu_seconds": result[3]}}
             else:
                 summary.failed[target_id] = str(error) or type(error).__name__
                 event = {"target": target_id, "failed": summary.failed[target_id]}

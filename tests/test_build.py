@@ -63,6 +63,10 @@ def test_full_build_makes_every_output(built):
     assert sum(f.startswith("roadmaps/") and f.endswith(".docx") for f in files) == 12
     assert "site/index.html" in files
     assert "check: 0 errors" in stdout and ", failed 0 " in stdout
+    # each target's cost, wall and CPU seconds, is in the manifest (the CPU: what it cost on shared cores)
+    manifest = json.loads((out / ".build" / "manifest.json").read_text(encoding="utf-8"))
+    assert all(entry["seconds"] >= 0 and entry["cpu_seconds"] >= 0 for entry in manifest.values())
+    assert manifest["paper:pdf"]["cpu_seconds"] > 0.1  # a layout of 25 pages, in the worker that made it
 
 
 def test_second_build_skips_everything(built):
