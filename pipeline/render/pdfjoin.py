@@ -46,7 +46,7 @@ def join_tagged(parts: Sequence[Path], dest: Path) -> None:
                 entries = list(part_tree.ParentTree.Nums)
                 for key, value in zip(entries[::2], entries[1::2]):
                     nums.append(int(key) + next_key)
-                    nums.append(_copy(out, value))
+                    nums.append(_copy(out, part, value))
                 for element in _children(out.copy_foreign(_document_element(part_tree))):
                     element.P = document
                     document.K.append(element)
@@ -57,13 +57,15 @@ def join_tagged(parts: Sequence[Path], dest: Path) -> None:
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)  # the structure tree packs well
 
 
-def _copy(out, value):
+def _copy(out, part, value):
     """A parent tree value into `out`: an array of structure elements (marked content of a page) is direct,
     its elements are indirect; an annotation's entry is one indirect element."""
     import pikepdf
 
     if isinstance(value, pikepdf.Array) and not value.is_indirect:
-        return pikepdf.Array([out.copy_foreign(v) if v.is_indirect else v for v in value])
+        # one copy of the whole array (made indirect in the part for it) instead of one per element: a card
+        # page has ~170 elements, and a copy call each cost ~0.8 s of the 2,500-example join's ~2.7 s
+        return pikepdf.Array(out.copy_foreign(part.make_indirect(value)))
     return out.copy_foreign(value)
 
 
