@@ -73,6 +73,14 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
     A PDF/UA variant gets the tags WeasyPrint leaves out (pdftags.py): /Scope on table headers and
     `figure_alts`, one per figure in reading order, as their /Alt.
     """
+    layout = layout_html(html, base_dir, source=source, allowed=allowed, forms=forms)
+    return layout_pdf(layout, epoch, source=source, variant=variant, forms=forms, figure_alts=figure_alts)
+
+
+def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, ...] = (), forms: bool = False):
+    """WeasyPrint's layout of `html` (a weasyprint.Document, no PDF written yet), reading only project
+    assets and with every unsafe link removed: what render_pdf writes, for a renderer that reads the layout
+    first (page counts, fill, where rows fall) and then writes it with layout_pdf."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -81,10 +89,9 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
         # forms change the layout (the fields' boxes): laid out with them, as write_pdf would
-        layout = document.render(pdf_forms=True) if forms else document.render()
+        return document.render(pdf_forms=True) if forms else document.render()
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
-    return layout_pdf(layout, epoch, source=source, variant=variant, forms=forms, figure_alts=figure_alts)
 
 
 def layout_pdf(layout, epoch: int, *, source: str, variant: str | None = "pdf/ua-1", forms: bool = False,

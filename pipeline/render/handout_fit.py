@@ -12,12 +12,11 @@ from markupsafe import Markup
 from .. import hints
 from ..errors import PipelineError
 from ..paths import TEMPLATES
-from ..urlsafety import safe_html
 from .cell_fill import choose, measure, probe_paper, probe_shown, whole_counts
-from .common import AssetError, asset_fetcher, font_face_css, jinja_env, layout_pdf, render_pdf
+from .common import font_face_css, jinja_env, layout_html, layout_pdf, render_pdf
 from .font_steps import Trial, first_fitting, page_fill
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
-from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_size_mm, qr_svg
+from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_image, qr_size_mm, qr_svg
 from .overflow import cell_page, first_examples, more_address, recommendation_page
 from .printed import label_once, printed_url
 
@@ -43,7 +42,7 @@ FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try
 def _environment():
     """One Jinja environment per process: a crowded handout renders its HTML for every trial layout, and
     a new environment compiled the templates again each time."""
-    env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
+    env = jinja_env(TEMPLATE_FOLDER, qr_svg=qr_svg, qr_image=qr_image, qr_print_mm=lambda link: qr_size_mm(qr_code(link)),
                     qr_standard_mm=QR_SIZE_MM, font_faces=Markup(font_face_css()),
                     min_font_pt=MIN_FONT_PT, safe_margin_mm=SAFE_MARGIN_MM, cell_page=cell_page,
                     recommendation_page=recommendation_page, more_address=more_address,
@@ -92,15 +91,7 @@ def example_lists(context: dict) -> list[tuple]:
 
 def _layout(html: str, source: str):
     """WeasyPrint's layout of the handout (a weasyprint.Document; no PDF written), as render_pdf makes it."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    base = TEMPLATES / TEMPLATE_FOLDER
-    try:
-        return HTML(string=safe_html(html, links_only=True), base_url=str(base.resolve()) + "/",
-                    url_fetcher=asset_fetcher(base, source=source)).render()
-    except FatalURLFetchingError as exc:
-        raise AssetError(str(exc)) from None
+    return layout_html(html, TEMPLATES / TEMPLATE_FOLDER, source=source)
 
 
 class Trials:

@@ -1,5 +1,5 @@
 """QR codes on handouts: what a code opens, its alternative text, and a code sized for print (a vector
-drawing, or for the example cards a bitmap of one pixel a module: see qr_image).
+drawing, or for the example cards a bitmap of QR_PIXELS_PER_MODULE pixels a module: see qr_image).
 
 A module of at least QR_MIN_MODULE_MM is ~2.4 pixels at 100 dpi (a phone camera at arm's length, a cheap
 scan): error correction M (15 %, survives a fold or a smudge) unless that makes modules smaller, then L;
@@ -95,12 +95,11 @@ def _svg(link: str, size_mm: float | None, compact: bool = False) -> Markup:
                                   dark="#000", light=None, svgclass="qr", lineclass=None))
 
 
-
 def qr_image(link: str, name: str = "") -> Markup:
-    """The link as an <img> QR code: a greyscale PNG of one pixel a module (quiet zone included), with the
-    alternative text as its alt (WeasyPrint writes it as the PDF figure's /Alt). The caller's CSS gives its
-    printed size (qr_size_mm) and `image-rendering: pixelated`, so the PDF says /Interpolate false and every
-    viewer and printer scales the modules as sharp squares, as the vector drawing printed them.
+    """The link as an <img> QR code: a greyscale PNG (qr_png; quiet zone included), with the alternative
+    text as its alt (WeasyPrint writes it as the PDF figure's /Alt). The caller's CSS gives its printed
+    size (qr_size_mm) and `image-rendering: pixelated`, so the PDF says /Interpolate false and every viewer
+    and printer scales the modules as sharp squares, as the vector drawing printed them.
 
     Why not the vector code: WeasyPrint parses an SVG path in Python on every draw, ~300 path commands a
     code; the example cards draw 2,500 codes at that scale, and the bitmap costs a fraction of it."""
@@ -111,8 +110,8 @@ def qr_image(link: str, name: str = "") -> Markup:
 
 @lru_cache(maxsize=1024)
 def qr_png(link: str) -> str:
-    """qr_code(link) as a data: URL of a greyscale PNG, one pixel a module, black on white (same bytes for
-    the same link: Pillow writes no time or text chunks)."""
+    """qr_code(link) as a data: URL of a greyscale PNG, each module a square of QR_PIXELS_PER_MODULE pixels a
+    side, black on white (same bytes for the same link: Pillow writes no time or text chunks)."""
     import base64
     import io
 

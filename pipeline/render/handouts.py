@@ -36,13 +36,12 @@ from .handout_fit import (CROWDED_PT, DEFAULT_PT, FONT_STEPS_PT, MIN_FONT_PT, Do
 from .handout_page import (DEFAULT_PAPER, KINDS, PAPERS, SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind,
                            Paper, common_context, event_header, join_names, output_name, paper_option)
 from .handout_qr import (QR_MIN_MODULE_MM, QR_PIXELS_PER_MODULE, QR_QUIET_MODULES, QR_SIZE_MM, qr_alt,
-                         qr_code, qr_image, qr_size_mm, qr_svg, qr_target)
+                         qr_code, qr_size_mm, qr_svg, qr_target)
 from .printed import printed_url
 
 __all__ = ["CARD_SHEET", "CARDS_PER_PAGE", "CROWDED_PT", "DEFAULT_PT", "FONT_STEPS_PT", "KINDS", "MIN_FONT_PT",
            "PAPERS", "PART_CARDS", "QR_MIN_MODULE_MM", "QR_PIXELS_PER_MODULE", "QR_QUIET_MODULES", "QR_SIZE_MM",
-           "SAFE_MARGIN_MM",
-           "TEMPLATE_FOLDER", "CardSheet", "DoesNotFit", "Kind", "_html", "card_records", "event_dates",
+           "SAFE_MARGIN_MM", "TEMPLATE_FOLDER", "CardSheet", "DoesNotFit", "Kind", "_html", "card_records", "event_dates",
            "event_header", "example_lists", "fit_font", "fit_layout", "join_names", "printed_url", "qr_alt",
            "qr_code", "qr_size_mm", "qr_svg", "qr_target",
            # and the builder's own
@@ -210,12 +209,11 @@ def after_build(out: Path, toolkit: Toolkit, options: dict) -> Path | None:
 def render_context(toolkit: Toolkit, params: dict) -> dict:
     """What a handout's template gets: its context (the target's deps) and the marking helpers of
     pipeline/provenance.py, `mark(record, text)` and `mark_example(printed example)`: an unverified action
-    or example is marked in the matrices as in the paper. (Not deps themselves: the records they mark are.)
-    `qr_image(link, name)`: a QR code as a bitmap <img> carrying its own alt text (the example cards')."""
+    or example is marked in the matrices as in the paper. (Not deps themselves: the records they mark are.)"""
     from functools import partial
 
     return {**_context(toolkit, params), "mark": partial(provenance.html, toolkit),
-            "mark_example": partial(provenance.example_name, toolkit), "qr_image": qr_image}
+            "mark_example": partial(provenance.example_name, toolkit)}
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from .. import hints
-from ..urlsafety import safe_html
-from .common import AssetError, asset_fetcher
+from .common import layout_html, layout_pdf
 
 MAX_PASSES = 4
 
@@ -90,41 +88,27 @@ def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[st
     `groups` lists, per area, the id of its band row and then the ids of its rows. `hint`: the name under
     which the chain of passes is kept for the next build (see the module's docstring).
     """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # fontTools stamps subset fonts with it
-    fetcher = asset_fetcher(base_dir, source=source)
     known = _known_chain(hints.read(hint)) if hint else {}
     chain: list[list] = []  # [key of a pass's HTML, the bands it led to], in order: the next build's hint
     continued: set[str] = set()
     document = None
-    try:
-        for number in range(MAX_PASSES):
-            html = safe_html(make_html(continued), links_only=True)  # as render_pdf: no unsafe live link
-            key = layout_key(html) if hint else ""
-            if key in known and known[key] != continued and number < MAX_PASSES - 1:
-                # this very HTML was laid out by an earlier build and led to these bands: a pass not made
-                chain.append([key, sorted(known[key])])
-                continued = set(known.pop(key))
-                continue
-            known.clear()  # the chain is left: every pass from here on is laid out
-            document = None  # the last pass's layout goes before the next is made: one in memory, not two
-            gc.collect()  # (boxes refer to their parents: only the collector frees hundreds of MB of them)
-            document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher).render()
-            wanted = continued | continued_rows(row_pages(document, {i for g in groups for i in g}), groups)
-            chain.append([key, sorted(wanted)])
-            if wanted == continued:
-                break
-            continued = wanted
-        if hint:
-            hints.write(hint, chain)
-        options = {"pdf_variant": variant} if variant else {}
-        pdf = document.write_pdf(**options, uncompressed_pdf=False)
-    except FatalURLFetchingError as exc:
-        raise AssetError(str(exc)) from None
-    if variant and variant.startswith("pdf/ua"):  # as render_pdf: the tags WeasyPrint leaves out
-        from .pdftags import complete_tags
-
-        pdf = complete_tags(pdf, None, source=source)
-    return pdf
+    for number in range(MAX_PASSES):
+        html = make_html(continued)
+        key = layout_key(html) if hint else ""
+        if key in known and known[key] != continued and number < MAX_PASSES - 1:
+            # this very HTML was laid out by an earlier build and led to these bands: a pass not made
+            chain.append([key, sorted(known[key])])
+            continued = set(known.pop(key))
+            continue
+        known.clear()  # the chain is left: every pass from here on is laid out
+        document = None  # the last pass's layout goes before the next is made: one in memory, not two
+        gc.collect()  # (boxes refer to their parents: only the collector frees hundreds of MB of them)
+        document = layout_html(html, base_dir, source=source)
+        wanted = continued | continued_rows(row_pages(document, {i for g in groups for i in g}), groups)
+        chain.append([key, sorted(wanted)])
+        if wanted == continued:
+            break
+        continued = wanted
+    if hint:
+        hints.write(hint, chain)
+    return layout_pdf(document, epoch, source=source, variant=variant)
