@@ -175,6 +175,39 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | froz
     (found by laying the paper out: pipeline/render/pagination.py).
     `scale`: the tables laid out for scale (see at_scale); for the PDF only (a web page does not paginate).
     """
+    html = _paper_html(tk, pdf=pdf, annex=annex, continued=continued, scale=scale)
+    assert html is not None
+    return html
+
+
+def table5_excerpt_html(tk: Toolkit, annex=None) -> str | None:
+    """The printed paper without bands, everything hidden but the stretch of pages Table 5 is on: from the
+    last forced page break before it to the first after it (pagination.py lays it out to find where Table
+    5's rows break, at a fraction of the whole paper's cost). None when no excerpt lays out as the whole
+    paper does: Table 5 is not printed, or the stretch holds a footnote (numbered from the paper's start)
+    or a page reference."""
+    return _paper_html(tk, pdf=True, annex=annex, excerpt=True)
+
+
+def _excerpt_range(sections: list[dict]) -> tuple[int, int] | None:
+    """(first, end) of the sections on Table 5's stretch of pages, as paper.css breaks pages: before a
+    level-1 section unless it `continues` an untitled one, and after the contents (so before section 0)."""
+    def forced(i: int) -> bool:
+        s = sections[i]
+        return s["section"].level == 1 and not (s["section"].title and s["continues"])
+
+    table = [i for i, s in enumerate(sections) if "{table:recommendations}" in s["section"].body]
+    if not table:
+        return None
+    first = max((i for i in range(table[0] + 1) if forced(i)), default=0)
+    end = min((i for i in range(table[0] + 1, len(sections)) if forced(i)), default=len(sections))
+    if any('class="footnote"' in s["body"] or 'class="page-ref"' in s["body"] for s in sections[first:end]):
+        return None
+    return first, end
+
+
+def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | frozenset = frozenset(),
+                scale: bool = False, excerpt: bool = False) -> str | None:
     from ..provenance import Marks
     from .figures import render_svg
     from .prose import Notes, render_body
@@ -227,6 +260,14 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | froz
         continues = i > 0 and not tk.sections[i - 1].title and tk.sections[i - 1].level == 1
         sections.append({"section": s, "tag": f"h{level}", "body": body, "continues": continues,
                          "starts_with_table": s.body.lstrip().startswith("{table:")})
+    hide = None
+    if excerpt:
+        stretch = _excerpt_range(sections)
+        if stretch is None:
+            return None
+        # <main>'s children are the sections in order (then the editorial notes and the annex)
+        hide = Markup("body > header, body > section, body > nav, main > :nth-child(-n+%d), "
+                      "main > :nth-child(n+%d) { display: none }" % (stretch[0], stretch[1] + 1))
     placed_figures = sorted(((n, figures[fid]) for fid, n in tk.figure_numbers.items() if fid in figures),
                             key=lambda x: x[0])
     placed_tables = sorted(tk.table_numbers.items(), key=lambda x: x[1])
@@ -237,7 +278,7 @@ def paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | froz
         css=Markup(font_face_css() + "\n" + paper_css()) if pdf else None,
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
         table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes,
-        annex=_annex(annex))
+        annex=_annex(annex), hide=hide)
 
 
 def _annex(changes) -> Markup:
@@ -267,7 +308,7 @@ def render_paper_pdf(tk: Toolkit, html: str | None = None, annex=None) -> bytes:
     return render_with_bands(lambda continued: paper_html(tk, pdf=True, annex=annex, continued=continued),
                              table5_groups(tk),
                              TEMPLATES / "paper", tk.document.source_date_epoch, source=source,
-                             hint=BANDS_HINT)
+                             hint=BANDS_HINT, make_excerpt=lambda: table5_excerpt_html(tk, annex))
 
 
 def bench_paper(sources: str = "sources") -> float:
