@@ -66,24 +66,31 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
 
 def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: tuple[Path, ...] = (),
                variant: str | None = "pdf/ua-1", forms: bool = False,
-               figure_alts: tuple[str, ...] | None = None) -> bytes:
+               figure_alts: tuple[str, ...] | None = None, lean_ua: bool = False) -> bytes:
     """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets.
 
     `forms`: <input>, <textarea> become fillable PDF form fields (the feedback form).
+    `lean_ua`: WeasyPrint's user-agent stylesheet without its bare pseudo-element rules (lean_ua.py), for
+    a document with no list markers, footnotes or notes (the example cards): the same PDF, cheaper.
     A PDF/UA variant gets the tags WeasyPrint leaves out (pdftags.py): /Scope on table headers and
     `figure_alts`, one per figure in reading order, as their /Alt.
     """
-    layout = layout_html(html, base_dir, source=source, allowed=allowed, forms=forms)
+    layout = layout_html(html, base_dir, source=source, allowed=allowed, forms=forms, lean_ua=lean_ua)
     return layout_pdf(layout, epoch, source=source, variant=variant, forms=forms, figure_alts=figure_alts)
 
 
-def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, ...] = (), forms: bool = False):
+def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, ...] = (), forms: bool = False,
+                lean_ua: bool = False):
     """WeasyPrint's layout of `html` (a weasyprint.Document, no PDF written yet), reading only project
     assets and with every unsafe link removed: what render_pdf writes, for a renderer that reads the layout
     first (page counts, fill, where rows fall) and then writes it with layout_pdf."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    if lean_ua:
+        from .lean_ua import lean_html_class
+
+        HTML = lean_html_class()  # noqa: N806 (a class, as imported above)
     fetcher = asset_fetcher(base_dir, *allowed, source=source)
     html = safe_html(html, links_only=True)  # an unsafe link never becomes a live link in a PDF
     try:

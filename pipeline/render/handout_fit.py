@@ -232,6 +232,7 @@ def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
     layout = None if forms else trials.take(html)  # the fitting's layout of this very HTML, if it made one
     if layout is not None:
         return layout_pdf(layout, epoch, source=source, figure_alts=tuple(alts))
+    # the cards show no list markers, footnotes or notes: WeasyPrint's styles for them are left out
     return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source, forms=forms,
-                      figure_alts=tuple(alts))
+                      figure_alts=tuple(alts), lean_ua=context["kind"] == "example-cards")
 
