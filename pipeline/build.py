@@ -25,6 +25,7 @@ from .outputs import atomic_write_bytes
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
 from .oserrors import OSProblem
+from .schedule import longest_first
 from .targets import Target, fingerprint, forget_templates
 from .uptodate import BUILDERS, available_builders, code_version
 from .urlsafety import safe_html_bytes, unsafe_docx_links
@@ -263,8 +264,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     except Exception as exc:  # one bad target must not stop the others
                         finished(t.id, exc)
             else:
-                # Longest first (the paper) so the pool is not left waiting on it at the end.
-                todo.sort(key=lambda t: 0 if t.builder in ("paper", "site") else 1)
+                # longest first, so that no core is left idle at the end waiting on a long target
+                todo = longest_first(todo, manifest)
                 # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
                 # stay shared with the parent instead of being copied into each worker by a collection
                 gc.freeze()
