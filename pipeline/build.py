@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from .outputs import atomic_write_bytes
 from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
                          write_manifest)
 from .oserrors import OSProblem
+from .pool_feeder import Feeder
 from .schedule import longest_first
 from .targets import Target, fingerprint, forget_templates
 from .uptodate import BUILDERS, available_builders, code_version
@@ -38,6 +39,8 @@ class Summary:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    # builders whose after-build step ran in the pool (pool_feeder.py): name -> its error, or None
+    after_done: dict[str, BaseException | None] = field(default_factory=dict)
 
     def line(self) -> str:
         return (f"built {len(self.built)}, skipped {len(self.skipped)} (up to date), "
@@ -108,14 +111,23 @@ _TOOLKIT: Toolkit | None = None  # set in the parent before the pool forks: work
 
 
 def build_one(target: Target, out: str) -> tuple[str, dict[str, str], float, float]:
-    """Build one target and write its outputs atomically. Runs in a worker (or in-process).
+    """Build one target and write its outputs atomically. Runs in a worker (or in-process)."""
+    return _one_line_errors(_build_one, target, out)
 
-    Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
+
+def after_build_step(builder: str, out: str, options: dict) -> None:
+    """A builder's step over what its targets wrote (handouts: join the card parts), in a worker while the
+    other workers still build (pool_feeder.py); build_command runs it in-process otherwise."""
+    _one_line_errors(builder_module(builder).after_build, Path(out), _TOOLKIT, options)
+
+
+def _one_line_errors(function, *args):
+    """Whatever goes wrong comes back as a plain PipelineError carrying one line: an exception that does
     not survive pickling would otherwise break the whole pool, and the user needs the message, not
     a worker's traceback (TOOLKIT_DEBUG=1 prints it for developers).
     """
     try:
-        return _build_one(target, out)
+        return function(*args)
     except PipelineError as exc:
         raise PipelineError(str(exc)) from None
     except OSError as exc:  # a read-only folder, a full disk: one line that says what to do
@@ -202,8 +214,12 @@ class Progress:
 
 
 def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
-                jobs: int | None = None, progress: bool = True) -> Summary:
-    """Build the stale targets (all with `force`), in parallel when there is more than one."""
+                jobs: int | None = None, progress: bool = True, after: dict[str, dict] | None = None) -> Summary:
+    """Build the stale targets (all with `force`), in parallel when there is more than one.
+
+    `after`: builder -> options of its after-build step; in parallel, the step of a builder with targets to
+    build runs in the pool once they are done (Summary.after_done), the caller runs the others.
+    """
     global _TOOLKIT
     out = Path(out)
     started = time.perf_counter()
@@ -264,20 +280,12 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     except Exception as exc:  # one bad target must not stop the others
                         finished(t.id, exc)
             else:
-                # longest first, so that no core is left idle at the end waiting on a long target
-                todo = longest_first(todo, manifest)
                 # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
                 # stay shared with the parent instead of being copied into each worker by a collection
                 gc.freeze()
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_started, initargs=(os.getpid(),))
                 try:
-                    # deps stay behind: a worker renders from the toolkit it inherited, and pickling
-                    # what each page shows (the whole toolkit for the paper) costs the parent seconds
-                    pending = {pool.submit(build_one, dataclasses.replace(t, deps=None), str(out)): t.id
-                               for t in todo}
-                    for future in as_completed(pending):  # one waiter per future, not one per wait()
-                        error = future.exception()
-                        finished(pending[future], error, None if error else future.result())
+                    _run_in_pool(pool, jobs, todo, manifest, str(out), after or {}, finished, summary)
                 except BaseException:
                     _stop_now(pool)
                     raise
@@ -289,6 +297,31 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
             _TOOLKIT = None
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _run_in_pool(pool, jobs: int, todo: list[Target], manifest: dict, out: str, after: dict[str, dict],
+                 finished, summary: Summary) -> None:
+    """Longest first (schedule.py), and each builder's after-build step as soon as its targets are done
+    (pool_feeder.py): no core waits while there is work."""
+    left = {}
+    for t in todo:
+        left[t.builder] = left.get(t.builder, 0) + 1
+    feeder = Feeder(pool, jobs)
+    # deps stay behind: a worker renders from the toolkit it inherited, and pickling what each page
+    # shows (the whole toolkit for the paper) costs the parent seconds
+    feeder.add((t, build_one, dataclasses.replace(t, deps=None), out) for t in longest_first(todo, manifest))
+
+    def ended(item, future) -> None:
+        error = future.exception()
+        if isinstance(item, str):  # a builder's after-build step
+            summary.after_done[item] = error  # a one-line PipelineError (or OSProblem), raised by build_command
+            return
+        finished(item.id, error, None if error else future.result())
+        left[item.builder] -= 1
+        if not left[item.builder] and item.builder in after:
+            feeder.first(item.builder, after_build_step, item.builder, out, after[item.builder])
+
+    feeder.run(ended)
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
@@ -330,11 +363,16 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
 
     with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
         targets = collect_targets(toolkit, builders, options)
-    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs)
-    for name in builders:  # a builder's step over what its targets wrote (handouts: join the card parts)
-        after = getattr(builder_module(name), "after_build", None)
-        if after is not None:
-            after(Path(out), toolkit, dict(options or {}))
+    # a builder's step over what its targets wrote (handouts: join the card parts): in the pool once its
+    # targets are done (run_targets), else here
+    steps = {name: dict(options or {}) for name in builders if hasattr(builder_module(name), "after_build")}
+    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps)
+    for name in steps:
+        if name in summary.after_done:
+            if summary.after_done[name] is not None:
+                raise summary.after_done[name]
+            continue
+        builder_module(name).after_build(Path(out), toolkit, dict(options or {}))
     if "site" in builders:  # the web tool offers the other outputs for download
         from .render.site_downloads import publish_downloads
 

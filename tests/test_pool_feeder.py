@@ -1,0 +1,68 @@
+"""Feeding the build's pool (pipeline/pool_feeder.py): a builder's after-build step (joining the card parts)
+runs in a worker as soon as its targets are done, before what is still queued."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pipeline.pool_feeder import AHEAD, Feeder
+
+
+def test_a_step_put_first_runs_before_what_is_still_queued():
+    started: list[str] = []
+    gate = threading.Event()
+
+    def work(name: str) -> str:
+        if name == "t0":
+            gate.wait(5)  # the first item ends only once everything is queued
+        started.append(name)
+        return name
+
+    ended: list[str] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        feeder = Feeder(pool, 1)
+        feeder.add((f"t{i}", work, f"t{i}") for i in range(20))
+
+        def on_end(item, future):
+            assert future.result() == item
+            ended.append(item)
+            if item == "t0":
+                feeder.first("after", work, "after")
+
+        gate.set()
+        feeder.run(on_end)
+    assert sorted(ended) == sorted([f"t{i}" for i in range(20)] + ["after"])
+    # only what was already submitted (the window: the worker's item and AHEAD more) runs before the step
+    assert started.index("after") <= 1 + AHEAD
+    assert started.index("after") < started.index("t10")
+
+
+@pytest.mark.slow
+def test_the_card_parts_are_joined_in_a_worker_and_a_failing_step_is_reported(shipped, tmp_path, monkeypatch):
+    from pipeline import build
+    from pipeline.errors import PipelineError
+    from pipeline.render import handout_cards, handouts
+    from pipeline.render.pdfjoin import join_tagged
+
+    monkeypatch.setattr(handout_cards, "PART_CARDS", 16)  # the workers fork after this: 4 parts
+    parts = [t for t in handouts.targets(shipped, {}) if "part" in t.params]
+    assert len(parts) == 4
+    summary = build.run_targets(shipped, parts, out=tmp_path, jobs=2, progress=False, after={"handouts": {}})
+    assert summary.failed == {} and summary.after_done == {"handouts": None}
+    joined = tmp_path / "handouts" / "example-cards-a4.pdf"
+    files = sorted((tmp_path / handouts.CARD_PARTS).glob("*.pdf"))
+    assert len(files) == 4
+    join_tagged(files, tmp_path / "again.pdf")  # the same join, in this process
+    assert joined.read_bytes() == (tmp_path / "again.pdf").read_bytes()
+
+    def broken(out, toolkit, options):
+        raise PipelineError("handouts: joining failed on purpose")
+
+    monkeypatch.setattr(handouts, "after_build", broken)
+    small = [t for t in handouts.targets(shipped, {}) if t.params["kind"] in ("four-phases", "feedback-form")]
+    summary = build.run_targets(shipped, small, out=tmp_path / "b", jobs=2, progress=False, after={"handouts": {}})
+    assert summary.failed == {}
+    error = summary.after_done["handouts"]
+    assert isinstance(error, PipelineError) and str(error) == "handouts: joining failed on purpose"
