@@ -59,12 +59,55 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
 
     deps = _deps(toolkit)
     annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
-    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex),
-            Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)]
+    html = Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)
+    parts = paper_parts_of(toolkit, annex["annex"])
+    if parts is not None:  # at scale: the PDF in parts, joined after the build (settle_build)
+        from .paper_parts import part_targets
+
+        return [*part_targets(parts, BUILDER, TEMPLATE_DEPS), html]
+    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex), html]
+
+
+_PARTS: list = []  # (toolkit, the paper's parts) of the last toolkit asked: forked workers inherit it
+
+
+def paper_parts_of(tk: Toolkit, annex=None):
+    """The paper laid out for scale cut into its parts (pipeline/render/paper_parts.py), or None: not at
+    scale, or not a paper that can be laid out in parts exactly (then it is laid out in one piece)."""
+    if not at_scale(tk):
+        return None
+    if _PARTS and _PARTS[0][0] is tk:
+        return _PARTS[0][1]
+    from .paper_parts import split
+
+    if annex is None:
+        from ..edition_pair import since_previous
+
+        annex = since_previous(tk)
+    parts = split(paper_html(tk, pdf=True, annex=annex, scale=True))
+    _PARTS[:] = [(tk, parts)]
+    return parts
+
+
+def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | None:
+    """After the pool, at scale: the parts laid out again with the final page map, if any saw another (the build builds
+    them and calls this again); then the parts joined into paper/toolkit.pdf (paper_parts.settle)."""
+    from .paper_parts import drop_parts, part_targets, settle
+
+    parts = paper_parts_of(toolkit)
+    if parts is None:
+        drop_parts(out)
+        return None
+    return settle(out, parts, part_targets(parts, BUILDER, TEMPLATE_DEPS), PDF_OUT) or None
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     annex = target.params.get("annex")
+    if "part" in target.params:
+        from .paper_parts import build_part
+
+        return build_part(paper_parts_of(toolkit), target, TEMPLATES / "paper", toolkit.document.source_date_epoch,
+                          source="the paper (templates/paper or a link in sources/text)")
     if target.name == "pdf":
         return {PDF_OUT: render_paper_pdf(toolkit, annex=annex)}
     return {HTML_OUT: paper_html(toolkit, pdf=False, annex=annex).encode("utf-8"),
@@ -214,7 +257,8 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
 
     marks = Marks.of(tk)
     env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups,
-                    readable_width=readable_width, long_row=SCALE_EXAMPLES)
+                    readable_width=readable_width, long_row=SCALE_EXAMPLES,
+                    part_mark=_part_mark if scale else _no_mark, part_end=_part_end if scale else _no_mark)
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy
@@ -253,13 +297,16 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
 
     notes = Notes()
     sections = []
+    parts = section_parts(tk) if scale else [(None, None, False)] * len(tk.sections)
     for i, s in enumerate(tk.sections):
         level = 2 if s.level <= 1 else 3
         body = Markup(render_body(s, blocks, mode="pdf" if pdf else "html", notes=notes, heading_base=level))
         # A chapter whose heading follows an untitled opening text (2021's page 10) shares its page.
         continues = i > 0 and not tk.sections[i - 1].title and tk.sections[i - 1].level == 1
+        part, heading_part, part_start = parts[i]
         sections.append({"section": s, "tag": f"h{level}", "body": body, "continues": continues,
-                         "starts_with_table": s.body.lstrip().startswith("{table:")})
+                         "starts_with_table": s.body.lstrip().startswith("{table:"),
+                         "part": part, "heading_part": heading_part, "part_start": part_start})
     hide = None
     if excerpt:
         stretch = _excerpt_range(sections)
@@ -279,6 +326,37 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
         table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes,
         annex=_annex(annex), hide=hide)
+
+
+def _part_mark(name: str | None = None) -> Markup:
+    return Markup(f"<!--part:{name}-->") if name else Markup("")
+
+
+def _part_end(name: str | None = "") -> Markup:
+    return Markup("<!--/part-->") if name is not None else Markup("")
+
+
+def _no_mark(name: str | None = None) -> Markup:
+    return Markup("")
+
+
+def section_parts(tk: Toolkit) -> list[tuple[str | None, str | None, bool]]:
+    """Per section of the paper laid out for scale: (the part it is in, the part its heading is in, whether
+    it starts a part and so a page), pipeline/render/paper_parts.py. A section holding a priority table is cut into its
+    challenges' parts (the heading goes with the first); a run of other sections is one part: 'front'
+    before the first table, 'back' after the last, 'after-<priority>' between."""
+    tx = tk.taxonomy
+    tables = [next((p.id for p in tx.priorities if "{table:%s}" % p.id in s.body), None) for s in tk.sections]
+    out, run = [], "front"
+    for i, (s, table) in enumerate(zip(tk.sections, tables)):
+        if table:
+            out.append((None, f"{table}-{tx.challenges[0].id}", i > 0))
+            continue
+        starts = i > 0 and tables[i - 1] is not None
+        if starts:
+            run = f"after-{tables[i - 1]}" if any(tables[i:]) else "back"
+        out.append((run, None, starts))
+    return out
 
 
 def _annex(changes) -> Markup:
