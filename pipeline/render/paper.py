@@ -22,6 +22,7 @@ from ..model import Toolkit
 from ..paths import FONTS, TEMPLATES
 from ..targets import Target
 from .common import event_dates, font_face_css, jinja_env, render_pdf
+from .paper_parts import part_marks, section_parts
 from .phone import readable_width
 
 BUILDER = "paper"
@@ -90,8 +91,8 @@ def paper_parts_of(tk: Toolkit, annex=None):
 
 
 def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | None:
-    """After the pool, at scale: the parts laid out again with the final page map, if any saw another (the build builds
-    them and calls this again); then the parts joined into paper/toolkit.pdf (paper_parts.settle)."""
+    """After the pool, at scale: the parts to lay out again with the final page map, if any saw another
+    (the build builds them and calls this again); else the parts joined into paper/toolkit.pdf."""
     from .paper_parts import drop_parts, part_targets, settle
 
     parts = paper_parts_of(toolkit)
@@ -258,7 +259,7 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
     marks = Marks.of(tk)
     env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups,
                     readable_width=readable_width, long_row=SCALE_EXAMPLES,
-                    part_mark=_part_mark if scale else _no_mark, part_end=_part_end if scale else _no_mark)
+                    **part_marks(scale))
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy
@@ -297,7 +298,7 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
 
     notes = Notes()
     sections = []
-    parts = section_parts(tk) if scale else [(None, None, False)] * len(tk.sections)
+    parts = section_parts(tk) if scale else [(None, None, False)] * len(tk.sections)  # paper_parts.py
     for i, s in enumerate(tk.sections):
         level = 2 if s.level <= 1 else 3
         body = Markup(render_body(s, blocks, mode="pdf" if pdf else "html", notes=notes, heading_base=level))
@@ -326,37 +327,6 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
         timestamp=midnight.strftime("%Y-%m-%dT%H:%M:%SZ"),
         table_caption=macros.table_caption, proof=not tk.final, editorial_notes=marks.notes,
         annex=_annex(annex), hide=hide)
-
-
-def _part_mark(name: str | None = None) -> Markup:
-    return Markup(f"<!--part:{name}-->") if name else Markup("")
-
-
-def _part_end(name: str | None = "") -> Markup:
-    return Markup("<!--/part-->") if name is not None else Markup("")
-
-
-def _no_mark(name: str | None = None) -> Markup:
-    return Markup("")
-
-
-def section_parts(tk: Toolkit) -> list[tuple[str | None, str | None, bool]]:
-    """Per section of the paper laid out for scale: (the part it is in, the part its heading is in, whether
-    it starts a part and so a page), pipeline/render/paper_parts.py. A section holding a priority table is cut into its
-    challenges' parts (the heading goes with the first); a run of other sections is one part: 'front'
-    before the first table, 'back' after the last, 'after-<priority>' between."""
-    tx = tk.taxonomy
-    tables = [next((p.id for p in tx.priorities if "{table:%s}" % p.id in s.body), None) for s in tk.sections]
-    out, run = [], "front"
-    for i, (s, table) in enumerate(zip(tk.sections, tables)):
-        if table:
-            out.append((None, f"{table}-{tx.challenges[0].id}", i > 0))
-            continue
-        starts = i > 0 and tables[i - 1] is not None
-        if starts:
-            run = f"after-{tables[i - 1]}" if any(tables[i:]) else "back"
-        out.append((run, None, starts))
-    return out
 
 
 def _annex(changes) -> Markup:

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 PAGE_MAP_HINT = "paper-page-map"
 PLACEHOLDER_PAGE = "paper-placeholder"  # the @page of placeholder pages (paper.css)
@@ -65,6 +65,43 @@ class Split:
     def guessed_pages(self, j: int) -> list[list[str]]:
         """Part j's pages before any layout: one page holding every id of its HTML (a fresh build's guess)."""
         return [sorted({unescape(m) for m in _ID.findall(self.own(j))})]
+
+
+def part_marks(scale: bool) -> dict:
+    """The template's part_mark(name) and part_end(name) (paper.html.j2, tables.html.j2): the comments that
+    mark the parts when the paper is laid out for scale, nothing otherwise (the 2021 paper keeps its bytes)."""
+    return {"part_mark": _part_mark if scale else _no_mark, "part_end": _part_end if scale else _no_mark}
+
+
+def _part_mark(name: str | None = None) -> Markup:
+    return Markup(f"<!--part:{name}-->") if name else Markup("")
+
+
+def _part_end(name: str | None = "") -> Markup:
+    return Markup("<!--/part-->") if name is not None else Markup("")
+
+
+def _no_mark(name: str | None = None) -> Markup:
+    return Markup("")
+
+
+def section_parts(tk) -> list[tuple[str | None, str | None, bool]]:
+    """Per section of the paper laid out for scale: (the part it is in, the part its heading is in, whether
+    it starts a part and so a page), pipeline/render/paper_parts.py. A section holding a priority table is cut into its
+    challenges' parts (the heading goes with the first); a run of other sections is one part: 'front'
+    before the first table, 'back' after the last, 'after-<priority>' between."""
+    tx = tk.taxonomy
+    tables = [next((p.id for p in tx.priorities if "{table:%s}" % p.id in s.body), None) for s in tk.sections]
+    out, run = [], "front"
+    for i, (s, table) in enumerate(zip(tk.sections, tables)):
+        if table:
+            out.append((None, f"{table}-{tx.challenges[0].id}", i > 0))
+            continue
+        starts = i > 0 and tables[i - 1] is not None
+        if starts:
+            run = f"after-{tables[i - 1]}" if any(tables[i:]) else "back"
+        out.append((run, None, starts))
+    return out
 
 
 def split(html: str) -> Split | None:
