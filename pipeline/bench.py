@@ -187,6 +187,8 @@ def bench_floor_times(sources: str = "sources") -> tuple[float, float]:
     paper_html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit), scale=paper.at_scale(toolkit))
     pages = []
     for target in handouts.targets(toolkit, {}):
+        if target.after:  # the card parts joined: no page of its own to lay out
+            continue
         context = handouts.render_context(toolkit, target.params)
         kind = handouts.KINDS[context["kind"]]
         pages.append(handouts._html(kind, context, *handouts.fit_layout(kind, context, target.name)))
@@ -230,6 +232,8 @@ def bench_floor_kinds(sources: str = "sources") -> dict:
     html = paper.paper_html(toolkit, pdf=True, annex=since_previous(toolkit), scale=paper.at_scale(toolkit))
     timed("paper", lambda: paper.render_paper_pdf(toolkit, html))
     for target in handouts.targets(toolkit, {}):
+        if target.after:  # the card parts joined: no page of its own to lay out
+            continue
         context = handouts.render_context(toolkit, target.params)
         kind = handouts.KINDS[context["kind"]]
         alts: list[str] = []

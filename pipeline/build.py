@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +28,12 @@ from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, 
 from .oserrors import OSProblem
 from .pool_feeder import Feeder
 from .schedule import longest_first
+from .progress import Progress
 from .targets import Target, fingerprint, forget_templates
 from .uptodate import BUILDERS, available_builders, code_version
+from .waiting import Waiting, combined
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
-
-
-# a builder's settle_build(out, toolkit, options) runs after the pool and may return targets to build
-# again (the paper's parts, laid out with the final page map): at most this many rounds
-SETTLE_ROUNDS = 4
 
 
 @dataclass
@@ -155,7 +153,11 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float, fl
     started, cpu = time.perf_counter(), time.process_time()
     hints.use(out)  # what this output folder's last build measured (hints.py: a saving, never a decision)
     try:
-        files = builder_module(target.builder).build_target(_TOOLKIT, target)
+        builder = builder_module(target.builder)
+        if target.after:  # it reads what its inputs wrote under `out` (waiting.py)
+            files = builder.build_after(_TOOLKIT, target, Path(out))
+        else:
+            files = builder.build_target(_TOOLKIT, target)
     finally:
         hints.use(None)
     if any(rel.endswith(".pdf") for rel in files):
@@ -186,44 +188,15 @@ def link_safe(rel: str, data: bytes) -> bytes:
     return data
 
 
-class Progress:
-    """A live bar per stage (builder) on a terminal; plain lines in CI or when output is not a terminal."""
-
-    def __init__(self, targets: list[Target], enabled: bool = True):
-        self.total, self.done = len(targets), 0
-        self.live = enabled and sys.stdout.isatty() and not os.environ.get("CI")
-        self.enabled = enabled
-        if self.live and self.total:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
-
-            self.bar = Bar("[bold]{task.description:<9}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            self.bar.start()
-            stages: dict[str, int] = {}
-            for t in targets:
-                stages[t.builder] = stages.get(t.builder, 0) + 1
-            self.tasks = {name: self.bar.add_task(name, total=count) for name, count in stages.items()}
-
-    def advance(self, target: Target, ok: bool = True) -> None:
-        self.done += 1
-        what = target.outputs[0] if target.outputs else target.id
-        if self.live:
-            self.bar.advance(self.tasks[target.builder])
-            if not ok:
-                self.bar.console.print(f"[red]failed[/red] {what}")
-        elif self.enabled:
-            print(f"[{self.done}/{self.total}] {'built' if ok else 'FAILED'} {what}", flush=True)
-
-    def close(self) -> None:
-        if self.live and self.total:
-            self.bar.stop()
-
-
 def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
-                jobs: int | None = None, progress: bool = True, after: dict[str, dict] | None = None) -> Summary:
+                jobs: int | None = None, progress: bool = True, after: dict[str, dict] | None = None,
+                gate=None) -> Summary:
     """Build the stale targets (all with `force`), in parallel when there is more than one.
 
     `after`: builder -> options of its after-build step; in parallel, the step of a builder with targets to
     build runs in the pool once they are done (Summary.after_done), the caller runs the others.
+    `gate()`, if given, is called once what is stale is known and before anything is built: it may raise
+    (the check's verdict, taken while the targets were fingerprinted).
     """
     global _TOOLKIT
     out = Path(out)
@@ -237,7 +210,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         version = code_version() + ("+final" if toolkit.final else "")
         forget_templates()
         memo: dict = {}  # each model record hashed once for all targets
-        prints = {t.id: fingerprint(t, version, memo) for t in targets}
+        prints = combined(targets, {t.id: fingerprint(t, version, memo) for t in targets})
         del memo
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
@@ -254,13 +227,27 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     todo.remove(t)
                     summary.failed[t.id] = (f"{out / edited[0]} was changed since it was built; move it away "
                                             "to keep it, or use --force to replace it")
+        if gate is not None:
+            gate()
         _TOOLKIT = toolkit
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         bar = Progress(sorted(todo, key=lambda t: BUILDERS.index(t.builder) if t.builder in BUILDERS else 99),
                        progress)
         by_id = {t.id: t for t in todo}
+        waiting = Waiting(todo, summary.failed)  # targets that read others' outputs start once those are written
+        left: dict[str, int] = {}  # targets of each builder not finished yet
+        for t in todo:
+            left[t.builder] = left.get(t.builder, 0) + 1
 
-        def finished(target_id: str, error: BaseException | None, result: tuple | None = None) -> None:
+        def finished(target_id: str, error: BaseException | None, result: tuple | None = None) -> list[Target]:
+            """Record a finished target; returns the waiting targets it lets start."""
+            _record(target_id, error, result)
+            go, fail = waiting.release(target_id, error is not None)
+            for waiter, why in fail.items():  # an input failed: so do they, untried
+                go += finished(waiter, PipelineError(why))
+            return go
+
+        def _record(target_id: str, error: BaseException | None, result: tuple | None) -> None:
             if error is None:
                 summary.built.append(target_id)
                 event = {"target": target_id, "done": {"fingerprint": prints[target_id],
@@ -275,22 +262,29 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     event["fingerprint"] = prints[target_id]
             journal(out, event)  # on disk the moment it finishes: a kill after this loses nothing
             replay(manifest, event)
+            left[by_id[target_id].builder] -= 1
             bar.advance(by_id[target_id], error is None)
 
         try:
+            for waiter, why in waiting.failing().items():  # an input failed before: so do they, untried
+                finished(waiter, PipelineError(why))  # (and whatever waits for them: nothing starts)
             if jobs == 1:
-                for t in todo:
+                queued = deque(waiting.ready(todo))
+                while queued:
+                    t = queued.popleft()
                     try:
-                        finished(t.id, None, build_one(t, str(out)))
+                        result, error = build_one(t, str(out)), None
                     except Exception as exc:  # one bad target must not stop the others
-                        finished(t.id, exc)
+                        result, error = None, exc
+                    queued.extend(finished(t.id, error, result))
             else:
                 # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
                 # stay shared with the parent instead of being copied into each worker by a collection
                 gc.freeze()
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_started, initargs=(os.getpid(),))
                 try:
-                    _run_in_pool(pool, jobs, todo, manifest, str(out), after or {}, finished, summary)
+                    _run_in_pool(pool, jobs, waiting.ready(todo), manifest, str(out), after or {}, finished,
+                                 summary, left)
                 except BaseException:
                     _stop_now(pool)
                     raise
@@ -304,27 +298,27 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
     return summary
 
 
-def _run_in_pool(pool, jobs: int, todo: list[Target], manifest: dict, out: str, after: dict[str, dict],
-                 finished, summary: Summary) -> None:
-    """Longest first (schedule.py), and each builder's after-build step as soon as its targets are done
-    (pool_feeder.py): no core waits while there is work."""
-    left = {}
-    for t in todo:
-        left[t.builder] = left.get(t.builder, 0) + 1
+def _run_in_pool(pool, jobs: int, ready: list[Target], manifest: dict, out: str, after: dict[str, dict],
+                 finished, summary: Summary, left: dict[str, int]) -> None:
+    """Longest first (schedule.py); a target that waited for others' outputs (waiting.py) and each
+    builder's after-build step as soon as what they read is done (pool_feeder.py): no core waits while
+    there is work. `left`: targets of each builder not finished yet (`finished` counts them down)."""
     feeder = Feeder(pool, jobs)
     # deps stay behind: a worker renders from the toolkit it inherited, and pickling what each page
     # shows (the whole toolkit for the paper) costs the parent seconds
-    feeder.add((t, build_one, dataclasses.replace(t, deps=None), out) for t in longest_first(todo, manifest))
+    feeder.add((t, build_one, dataclasses.replace(t, deps=None), out) for t in longest_first(ready, manifest))
+    steps = set()
 
     def ended(item, future) -> None:
         error = future.exception()
         if isinstance(item, str):  # a builder's after-build step
             summary.after_done[item] = error  # a one-line PipelineError (or OSProblem), raised by build_command
             return
-        finished(item.id, error, None if error else future.result())
-        left[item.builder] -= 1
-        if not left[item.builder] and item.builder in after:
-            feeder.first(item.builder, after_build_step, item.builder, out, after[item.builder])
+        for t in finished(item.id, error, None if error else future.result()):
+            feeder.first(t, build_one, dataclasses.replace(t, deps=None), out)
+        for name in [n for n, count in left.items() if not count and n in after and n not in steps]:
+            steps.add(name)
+            feeder.first(name, after_build_step, name, out, after[name])
 
     feeder.run(ended)
 
@@ -352,7 +346,7 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     """
     from . import uptodate
     from .editions import edition_output
-    from .gate import load_checked
+    from .gate import load_checking
 
     unknown = [b for b in builders if b not in available_builders()]
     if unknown:
@@ -360,41 +354,37 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
     out = edition_output(Path(sources), edition, out)
     uptodate.forget(out)
     said = uptodate.Said()
-    with said.stdout():  # the check's line, replayed by a no-op build
-        toolkit = load_checked(sources, force=force, workbook=workbook, out=out, edition=edition, final=final)
-        if toolkit.edition:
-            print(f"edition {toolkit.edition} -> {out}")
+    with said.stdout():
+        toolkit, check = load_checking(sources, force=force, workbook=workbook, out=out, edition=edition,
+                                       final=final)
+
+    def checked() -> None:  # the check's verdict (its rules ran beside the planning), before rendering
+        with said.stdout():  # the check's line, replayed by a no-op build
+            check.verdict()
+            if toolkit.edition:
+                print(f"edition {toolkit.edition} -> {out}")
+
     from .stages import stage
 
-    with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
-        targets = collect_targets(toolkit, builders, options)
-    # a builder's step over what its targets wrote (handouts: join the card parts): in the pool once its
-    # targets are done (run_targets), else here
-    steps = {name: dict(options or {}) for name in builders if hasattr(builder_module(name), "after_build")}
-    summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps)
+    try:
+        try:
+            with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
+                targets = collect_targets(toolkit, builders, options)
+        except Exception:
+            checked()  # a check error is what the user hears about first, as when it ran before planning
+            raise
+        # a builder's step over what its targets wrote (handouts: drop card parts no longer made): in the
+        # pool once its targets are done (run_targets), else here
+        steps = {name: dict(options or {}) for name in builders if hasattr(builder_module(name), "after_build")}
+        summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps, gate=checked)
+    finally:
+        check.close()
     for name in steps:
         if name in summary.after_done:
             if summary.after_done[name] is not None:
                 raise summary.after_done[name]
             continue
         builder_module(name).after_build(Path(out), toolkit, dict(options or {}))
-    for name in builders:  # a builder's step that may want targets built again (the paper's parts)
-        settle = getattr(builder_module(name), "settle_build", None)
-        for _ in range(SETTLE_ROUNDS if settle is not None else 0):
-            again = settle(Path(out), toolkit, dict(options or {}))
-            if not again:
-                break
-            more = run_targets(toolkit, again, out=out, force=True, jobs=jobs, progress=False)
-            print(f"{name}: built {len(more.built)} again ({', '.join(sorted(more.built))[:120]})")
-            summary.built += [t for t in more.built if t not in summary.built]
-            summary.skipped = [t for t in summary.skipped if t not in more.built]
-            summary.failed.update(more.failed)
-            summary.seconds += more.seconds
-            if more.failed:
-                break
-        else:
-            if settle is not None:
-                summary.failed[f"{name}:settle"] = f"still not settled after {SETTLE_ROUNDS} rounds"
     if "site" in builders:  # the web tool offers the other outputs for download
         from .render.site_downloads import publish_downloads
 

@@ -26,6 +26,21 @@ def load_checked(sources: Path | str = "sources", *, force: bool = False, workbo
     return toolkit
 
 
+def load_checking(sources: Path | str = "sources", *, force: bool = False, workbook=None,
+                  out: Path | str = "output", edition: str | None = None, final: bool = False):
+    """(the toolkit, its check running aside): the build plans its targets while the rules run, then
+    takes `check.verdict()` (what load_checked does after loading) before it renders anything, and
+    `check.close()` in any case."""
+    from .checks.aside import CheckAside
+    from .stages import stage
+
+    with stage(f"reading {sources}"):
+        toolkit = load(sources, workbook, edition)
+    if final:
+        refuse_unverified(toolkit)
+    return toolkit, CheckAside(toolkit, Path(sources), force=force, out=Path(out))
+
+
 def refuse_unverified(toolkit: Toolkit) -> None:
     """Mark the toolkit final, or refuse with one line per unverified item (its file:row first)."""
     from .checks.provenance import RULE

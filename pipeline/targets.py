@@ -30,6 +30,7 @@ class Target:
     deps: object  # JSON-able model data shown by the outputs (origins are ignored)
     templates: tuple[str, ...] = ()  # files or folders under templates/ that the outputs read
     params: dict = field(default_factory=dict)  # anything else build_target needs (picklable)
+    after: tuple[str, ...] = ()  # ids of targets whose outputs build_target reads (pipeline/waiting.py)
 
     @property
     def id(self) -> str:

@@ -13,21 +13,21 @@ pytestmark = pytest.mark.slow  # real PDFs rendered by WeasyPrint
 
 @pytest.fixture(scope="module")
 def joined(shipped, tmp_path_factory):
-    """The shipped cards built as parts of 16 (4 parts), then joined as `invoke build` joins them."""
+    """The shipped cards built as parts of 16 (4 parts) and joined by the target that waits for them, as
+    `invoke build` does (two workers: the join starts once the last part is written)."""
+    from pipeline.build import run_targets
+
     patch = pytest.MonkeyPatch()
     patch.setattr(handout_cards, "PART_CARDS", 16)
     try:
         out = tmp_path_factory.mktemp("parts")
-        targets = [t for t in handouts.targets(shipped, {}) if "part" in t.params]
-        assert len(targets) == 4
-        for target in targets:
-            for rel, data in handouts.build_target(shipped, target).items():
-                (out / rel).parent.mkdir(parents=True, exist_ok=True)
-                (out / rel).write_bytes(data)
-        whole = handouts.after_build(out, shipped, {})
+        targets = [t for t in handouts.targets(shipped, {}) if t.name.startswith("example-cards")]
+        assert len(targets) == 5 and targets[-1].after == tuple(t.id for t in targets[:4])
+        summary = run_targets(shipped, targets, out=out, jobs=2, progress=False)
+        assert not summary.failed and summary.built[-1] == "handouts:example-cards-a4", summary
     finally:
         patch.undo()
-    return whole, sorted((out / handouts.CARD_PARTS).glob("*.pdf"))
+    return out / "handouts" / "example-cards-a4.pdf", sorted((out / handouts.CARD_PARTS).glob("*.pdf"))
 
 
 def _figures(pdf) -> list[str]:

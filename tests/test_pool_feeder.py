@@ -1,5 +1,6 @@
-"""Feeding the build's pool (pipeline/pool_feeder.py): a builder's after-build step (joining the card parts)
-runs in a worker as soon as its targets are done, before what is still queued."""
+"""Feeding the build's pool (pipeline/pool_feeder.py): a builder's after-build step, and a target that waited
+for others' outputs (the card parts' join), run in a worker as soon as what they read is done, before what
+is still queued."""
 from __future__ import annotations
 
 import threading
@@ -47,10 +48,11 @@ def test_the_card_parts_are_joined_in_a_worker_and_a_failing_step_is_reported(sh
     from pipeline.render.pdfjoin import join_tagged
 
     monkeypatch.setattr(handout_cards, "PART_CARDS", 16)  # the workers fork after this: 4 parts
-    parts = [t for t in handouts.targets(shipped, {}) if "part" in t.params]
-    assert len(parts) == 4
+    parts = [t for t in handouts.targets(shipped, {}) if t.name.startswith("example-cards")]
+    assert len(parts) == 5  # 4 parts and the joined file, a target that waits for them (waiting.py)
     summary = build.run_targets(shipped, parts, out=tmp_path, jobs=2, progress=False, after={"handouts": {}})
     assert summary.failed == {} and summary.after_done == {"handouts": None}
+    assert summary.built[-1] == "handouts:example-cards-a4"
     joined = tmp_path / "handouts" / "example-cards-a4.pdf"
     files = sorted((tmp_path / handouts.CARD_PARTS).glob("*.pdf"))
     assert len(files) == 4

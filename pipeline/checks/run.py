@@ -21,11 +21,12 @@ REPORT_DIR = Path("check")  # under the output folder
 
 
 def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, final: bool = False,
-                  two_processes: bool = False) -> Report:
+                  two_processes: bool = False, findings: list | None = None) -> Report:
     """Every finding on `toolkit`, matched against `sources/waivers.yaml` (unless told not to).
 
     `final`: for a final edition, an unverified item is an error, not a warning.
     `two_processes`: the costliest rules in a forked child (split.py), for the `invoke check` command.
+    `findings`: run_rules(toolkit) already made (by the build's child, aside.py).
     """
     from .provenance import RULE as UNVERIFIED
 
@@ -34,7 +35,9 @@ def check_toolkit(toolkit: Toolkit, sources: Path, *, use_waivers: bool = True, 
         from ..editions import waivers_of_edition
 
         waivers = waivers_of_edition(waivers, Path(sources), toolkit.edition)
-    if two_processes:
+    if findings is not None:
+        pass
+    elif two_processes:
         from .split import run_rules_split
 
         findings = run_rules_split(toolkit)
@@ -93,12 +96,14 @@ def _check_command(sources: Path, workbook, use_waivers: bool, strict: bool, out
     return report.exit_code(strict)
 
 
-def refuse_on_errors(toolkit: Toolkit, sources: Path, *, force: bool = False, out: Path = Path("output")) -> Report:
-    """Before rendering: stop (PipelineError, exit 2) if the check finds unwaived errors, unless `force`."""
+def refuse_on_errors(toolkit: Toolkit, sources: Path, *, force: bool = False, out: Path = Path("output"),
+                     findings: list | None = None) -> Report:
+    """Before rendering: stop (PipelineError, exit 2) if the check finds unwaived errors, unless `force`.
+    `findings`: the rules' findings if already made (the build's check beside its planning, aside.py)."""
     from ..stages import stage
 
     with stage(f"checking {len(toolkit.examples):,} examples"):
-        report = check_toolkit(toolkit, sources)
+        report = check_toolkit(toolkit, sources, findings=findings)
         _, html_path = write_report(report, out)
     print(f"check: {report.summary_line()}")
     errors = report.counts["errors"]

@@ -1,7 +1,7 @@
 """Example cards: one card per example any table cites, 4 to a page with crop marks and a QR code.
 
 Past one part's worth the cards are built in parts (separate targets, see handouts.targets), joined
-after the build into the one file to print.
+into the one file to print by a target that waits for them.
 """
 from __future__ import annotations
 
@@ -120,8 +120,8 @@ CARDS_PER_PAGE = 4
 CARD_SHEET = CardSheet()
 
 # Past one part's worth, the cards are built as parts of PART_CARDS cards (16 pages): separate targets, so
-# an edit re-renders one part and the parts render in parallel; `after_build` joins them into the one
-# file to print. WeasyPrint's cost grows faster than its page count: 625 pages in one go took 130 s.
+# an edit re-renders one part and the parts render in parallel; a target that waits for them joins them
+# into the one file to print. WeasyPrint's cost grows faster than its page count: 625 pages took 130 s.
 PART_CARDS = 64
 CARD_PARTS = "handouts/cards"  # where the parts go (the site's downloads offer only the joined file)
 
@@ -155,32 +155,34 @@ def card_part_name(paper: Paper, part: int) -> str:
     return f"example-cards-{paper.key}-part-{part:02d}"
 
 
-def join_card_parts(out: Path, toolkit: Toolkit, paper: Paper) -> Path | None:
-    """Join the card parts into the one file to print (when a part is newer), and drop parts no longer made.
+def join_card_parts(out: Path, parts: list[str]) -> bytes:
+    """The card parts (paths under `out`, in order) joined into the one file to print.
 
     The joined file is the one people print and download, so it stays tagged like the parts (pdfjoin.py:
-    one structure tree, language, title and bookmarks; the same bytes for the same parts).
+    one structure tree, language, title and bookmarks; the same bytes for the same parts). It is a target
+    of its own that reads its parts' outputs (handouts.targets, pipeline/waiting.py): it runs in a worker
+    once they are written, beside the rest of the build.
     """
-    from ..outputs import AtomicFile
+    import io
+
     from .pdfjoin import join_tagged
 
+    joined = io.BytesIO()
+    try:
+        join_tagged([Path(out) / rel for rel in parts], joined)
+    except OSError:
+        raise  # a part gone missing, an unreadable folder: the build's one line names the path
+    except Exception as exc:  # a part pikepdf cannot read
+        raise PipelineError(f"handouts: joining the card parts ({parts[0]}, ...) failed: {exc}") from None
+    return joined.getvalue()
+
+
+def remove_old_parts(out: Path, toolkit: Toolkit, paper: Paper) -> list[Path]:
+    """Drop the parts no longer made (the toolkit shrank): the folder holds what the joined file holds."""
     parts = card_parts(toolkit)
     folder = Path(out) / CARD_PARTS
-    wanted = [folder / f"{card_part_name(paper, p)}.pdf" for p in range(1, parts + 1)] if parts > 1 else []
-    for stale in sorted(folder.glob(f"example-cards-{paper.key}-part-*.pdf")):
-        if stale not in wanted:
-            stale.unlink()
-    joined = Path(out) / output_name("example-cards", paper)
-    if not wanted or not all(p.is_file() for p in wanted):
-        return None  # one file built directly, or a part failed (its error is reported)
-    if joined.is_file() and joined.stat().st_mtime >= max(p.stat().st_mtime for p in wanted):
-        return None
-    with AtomicFile(joined) as tmp:
-        try:
-            join_tagged(wanted, Path(tmp))
-        except OSError:
-            raise  # a full disk or a read-only folder: the build's one line names the path
-        except Exception as exc:  # a part pikepdf cannot read: its target's error says why
-            raise PipelineError(f"handouts: joining the card parts into {joined} failed: {exc}") from None
-    return joined
-
+    wanted = {folder / f"{card_part_name(paper, p)}.pdf" for p in range(1, parts + 1)} if parts > 1 else set()
+    removed = [p for p in sorted(folder.glob(f"example-cards-{paper.key}-part-*.pdf")) if p not in wanted]
+    for stale in removed:
+        stale.unlink()
+    return removed

@@ -30,7 +30,8 @@ from ..targets import Target
 # the names in __all__ are also this module's interface, used by tests, bench.py and site.py
 from .common import event_dates
 from .handout_cards import (CARD_PARTS, CARD_SHEET, CARDS_PER_PAGE, PART_CARDS, CardSheet,
-                            card_part_name, card_parts, card_records, cards_context, join_card_parts)
+                            card_part_name, card_parts, card_records, cards_context, join_card_parts,
+                            remove_old_parts)
 from .handout_fit import (CROWDED_PT, DEFAULT_PT, FONT_STEPS_PT, MIN_FONT_PT, DoesNotFit,
                           _html, example_lists, fit_font, fit_layout, render_handout)
 from .handout_page import (DEFAULT_PAPER, KINDS, PAPERS, SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind,
@@ -45,7 +46,7 @@ __all__ = ["CARD_SHEET", "CARDS_PER_PAGE", "CROWDED_PT", "DEFAULT_PT", "FONT_STE
            "event_header", "example_lists", "fit_font", "fit_layout", "join_names", "printed_url", "qr_alt",
            "qr_code", "qr_size_mm", "qr_svg", "qr_target",
            # and the builder's own
-           "BUILDER", "after_build", "build_target", "output_name", "targets", "bench_handouts", "_context"]
+           "BUILDER", "after_build", "build_after", "build_target", "output_name", "targets", "bench_handouts", "_context"]
 
 BUILDER = "handouts"
 TEMPLATE_DEPS = ("handouts", "fonts")  # the build system hashes these folders
@@ -197,13 +198,25 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
         params = {"kind": "example-cards", "paper": paper.key, "part": part}
         out.append(Target(BUILDER, card_part_name(paper, part), (f"{CARD_PARTS}/{card_part_name(paper, part)}.pdf",),
                           deps=_context(toolkit, params), templates=TEMPLATE_DEPS, params=params))
+    if parts > 1:  # the one file to print: joined from the parts once they are written (build_after)
+        part_targets = out[-parts:]
+        out.append(Target(BUILDER, f"example-cards-{paper.key}", (output_name("example-cards", paper),),
+                          deps={}, params={"kind": "example-cards-joined", "paper": paper.key,
+                                           "parts": [t.outputs[0] for t in part_targets]},
+                          after=tuple(t.id for t in part_targets)))
     return out
 
 
+def build_after(toolkit: Toolkit, target: Target, out: Path) -> dict[str, bytes]:
+    """A target made from other targets' outputs under `out`: the card parts joined (pipeline/waiting.py)."""
+    if target.params.get("kind") != "example-cards-joined":
+        raise PipelineError(f"handouts: {target.id} reads no other outputs")
+    return {target.outputs[0]: join_card_parts(out, list(target.params["parts"]))}
 
-def after_build(out: Path, toolkit: Toolkit, options: dict) -> Path | None:
-    """Join the card parts into the one file to print (see handout_cards.join_card_parts)."""
-    return join_card_parts(Path(out), toolkit, paper_option(options))
+
+def after_build(out: Path, toolkit: Toolkit, options: dict) -> None:
+    """Drop the card parts no longer made (the joined file is a target: build_after)."""
+    remove_old_parts(Path(out), toolkit, paper_option(options))
 
 
 def render_context(toolkit: Toolkit, params: dict) -> dict:
@@ -233,5 +246,6 @@ def bench_handouts(sources: Path | str = "sources", paper: str = DEFAULT_PAPER) 
     toolkit = load(sources)
     started = time.perf_counter()
     for target in targets(toolkit, {"paper": paper}):
-        build_target(toolkit, target)
+        if not target.after:  # the parts' join reads their files (nothing is written here)
+            build_target(toolkit, target)
     return time.perf_counter() - started
