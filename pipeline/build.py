@@ -36,6 +36,11 @@ from .urlsafety import safe_html_bytes, unsafe_docx_links
 
 
 
+# a builder's settle_build(out, toolkit, options) runs after the pool and may return targets to build
+# again (the paper's parts, laid out with the final page map): at most this many rounds
+SETTLE_ROUNDS = 4
+
+
 @dataclass
 class Summary:
     built: list[str] = field(default_factory=list)
@@ -385,6 +390,23 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
                 raise summary.after_done[name]
             continue
         builder_module(name).after_build(Path(out), toolkit, dict(options or {}))
+    for name in builders:  # a builder's step that may want targets built again (the paper's parts)
+        settle = getattr(builder_module(name), "settle_build", None)
+        for _ in range(SETTLE_ROUNDS if settle is not None else 0):
+            again = settle(Path(out), toolkit, dict(options or {}))
+            if not again:
+                break
+            more = run_targets(toolkit, again, out=out, force=True, jobs=jobs, progress=False)
+            print(f"{name}: built {len(more.built)} again ({', '.join(sorted(more.built))[:120]})")
+            summary.built += [t for t in more.built if t not in summary.built]
+            summary.skipped = [t for t in summary.skipped if t not in more.built]
+            summary.failed.update(more.failed)
+            summary.seconds += more.seconds
+            if more.failed:
+                break
+        else:
+            if settle is not None:
+                summary.failed[f"{name}:settle"] = f"still not settled after {SETTLE_ROUNDS} rounds"
     if "site" in builders:  # the web tool offers the other outputs for download
         from .render.site_downloads import publish_downloads
 

@@ -22,6 +22,7 @@ from ..model import Toolkit
 from ..paths import FONTS, TEMPLATES
 from ..targets import Target
 from .common import event_dates, font_face_css, jinja_env, render_pdf
+from .paper_parts import part_marks, section_parts
 from .phone import readable_width
 
 BUILDER = "paper"
@@ -59,12 +60,55 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
 
     deps = _deps(toolkit)
     annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
-    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex),
-            Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)]
+    html = Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)
+    parts = paper_parts_of(toolkit, annex["annex"])
+    if parts is not None:  # at scale: the PDF in parts, joined after the build (settle_build)
+        from .paper_parts import part_targets
+
+        return [*part_targets(parts, BUILDER, TEMPLATE_DEPS), html]
+    return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex), html]
+
+
+_PARTS: list = []  # (toolkit, the paper's parts) of the last toolkit asked: forked workers inherit it
+
+
+def paper_parts_of(tk: Toolkit, annex=None):
+    """The paper laid out for scale cut into its parts (pipeline/render/paper_parts.py), or None: not at
+    scale, or not a paper that can be laid out in parts exactly (then it is laid out in one piece)."""
+    if not at_scale(tk):
+        return None
+    if _PARTS and _PARTS[0][0] is tk:
+        return _PARTS[0][1]
+    from .paper_parts import split
+
+    if annex is None:
+        from ..edition_pair import since_previous
+
+        annex = since_previous(tk)
+    parts = split(paper_html(tk, pdf=True, annex=annex, scale=True))
+    _PARTS[:] = [(tk, parts)]
+    return parts
+
+
+def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | None:
+    """After the pool, at scale: the parts to lay out again with the final page map, if any saw another
+    (the build builds them and calls this again); else the parts joined into paper/toolkit.pdf."""
+    from .paper_parts import drop_parts, part_targets, settle
+
+    parts = paper_parts_of(toolkit)
+    if parts is None:
+        drop_parts(out)
+        return None
+    return settle(out, parts, part_targets(parts, BUILDER, TEMPLATE_DEPS), PDF_OUT) or None
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     annex = target.params.get("annex")
+    if "part" in target.params:
+        from .paper_parts import build_part
+
+        return build_part(paper_parts_of(toolkit), target, TEMPLATES / "paper", toolkit.document.source_date_epoch,
+                          source="the paper (templates/paper or a link in sources/text)")
     if target.name == "pdf":
         return {PDF_OUT: render_paper_pdf(toolkit, annex=annex)}
     return {HTML_OUT: paper_html(toolkit, pdf=False, annex=annex).encode("utf-8"),
@@ -214,7 +258,8 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
 
     marks = Marks.of(tk)
     env = jinja_env("paper", css_string=css_string, prov=marks, example_groups=example_groups,
-                    readable_width=readable_width, long_row=SCALE_EXAMPLES)
+                    readable_width=readable_width, long_row=SCALE_EXAMPLES,
+                    **part_marks(scale))
     figure_css = (TEMPLATES / "paper" / "figures.css").read_text(encoding="utf-8")
     macros = env.get_template("tables.html.j2").module
     tx = tk.taxonomy
@@ -253,13 +298,16 @@ def _paper_html(tk: Toolkit, *, pdf: bool, annex=None, continued: set[str] | fro
 
     notes = Notes()
     sections = []
+    parts = section_parts(tk) if scale else [(None, None, False)] * len(tk.sections)  # paper_parts.py
     for i, s in enumerate(tk.sections):
         level = 2 if s.level <= 1 else 3
         body = Markup(render_body(s, blocks, mode="pdf" if pdf else "html", notes=notes, heading_base=level))
         # A chapter whose heading follows an untitled opening text (2021's page 10) shares its page.
         continues = i > 0 and not tk.sections[i - 1].title and tk.sections[i - 1].level == 1
+        part, heading_part, part_start = parts[i]
         sections.append({"section": s, "tag": f"h{level}", "body": body, "continues": continues,
-                         "starts_with_table": s.body.lstrip().startswith("{table:")})
+                         "starts_with_table": s.body.lstrip().startswith("{table:"),
+                         "part": part, "heading_part": heading_part, "part_start": part_start})
     hide = None
     if excerpt:
         stretch = _excerpt_range(sections)

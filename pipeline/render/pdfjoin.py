@@ -16,11 +16,12 @@ Objects are copied once per part (pikepdf shares one copy map per source file), 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 
-def join_tagged(parts: Sequence[Path], dest: Path) -> None:
-    """Write the parts, in order, as one tagged PDF at `dest`."""
+def join_tagged(parts: Sequence[Path], dest: Path, finish: Callable | None = None) -> None:
+    """Write the parts, in order, as one tagged PDF at `dest`. `finish(joined)`, if given, completes the
+    joined pikepdf document before it is saved (the paper's parts: its named destinations and outline)."""
     import pikepdf
 
     with pikepdf.open(parts[0]) as out:
@@ -53,6 +54,8 @@ def join_tagged(parts: Sequence[Path], dest: Path) -> None:
                 _append_outline(out, part)
                 next_key = max(used + 1, next_key + _next_key(part_tree))
         tree.ParentTreeNextKey = next_key
+        if finish is not None:
+            finish(out)
         out.save(dest, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)  # the structure tree packs well
 

@@ -1,0 +1,304 @@
+"""The paper laid out for scale, rendered in parts: an edit re-renders the part that shows it, then the join.
+
+At scale (paper.at_scale) the paper's HTML marks its parts (`<!--part:NAME-->...<!--/part-->` around whole
+elements): the front matter, each challenge's table of Tables 2-4 (the first with its section's heading), and
+the back (Table 5 onwards). Each part starts a page (paper.css). Everything outside the marks is the
+*skeleton* (head, styles, the <main> and <section> elements that hold parts): every part's HTML has it.
+
+A part is laid out as the whole paper in which every other part is *placeholder pages*: as many empty pages
+as that part has (page map), holding the anchors this part refers to (`href="#..."`: links, the contents'
+and the editorial notes' target-counter) on the page they are on. WeasyPrint so numbers the part's pages
+and resolves its references exactly as in one layout of the whole paper; the placeholders have their own
+@page without margin boxes, so they cost little. The part's PDF keeps only its own pages (`trim`: their
+structure elements and parent tree entries; WeasyPrint builds the structure tree page by page, so a page's
+elements are the same as in one layout), and its page info (anchors per page, named destinations,
+bookmarks with their levels) goes beside it as JSON.
+
+The page map is a layout hint (pipeline/hints.py, PAGE_MAP_HINT): every part's pages' anchors as the last
+build left them. A part records what it was laid out with (its first page and the page of each anchor it
+refers to); `settle` (after the build) compares that with the page map the parts themselves now make, and
+lays out again, through the build, the parts that saw another map, until none did. Only then are the parts
+joined (`join`: pdfjoin.join_tagged, then the named destinations and the outline from each page's owner).
+So the joined PDF is the same bytes whatever map a build started from (none, a stale one, the last one); a
+stale map only costs a second round.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from markupsafe import Markup, escape
+
+PAGE_MAP_HINT = "paper-page-map"
+PLACEHOLDER_PAGE = "paper-placeholder"  # the @page of placeholder pages (paper.css)
+_PIECE = re.compile(r"<!--part:([A-Za-z0-9_.-]+)-->(.*?)<!--/part-->", re.S)
+_REF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class Split:
+    """The paper's HTML cut into its parts: texts[i] comes before pieces[i]; texts[-1] ends the document."""
+
+    names: tuple[str, ...]  # the parts, in page order
+    texts: tuple[str, ...]
+    pieces: tuple[tuple[int, str], ...]  # (part index, HTML of one whole element of it)
+
+    def own(self, k: int) -> str:
+        return "".join(html for part, html in self.pieces if part == k)
+
+    def key(self, k: int) -> str:
+        """What part k's pages are made from, but for the other parts' pages: the skeleton, its own pieces,
+        where it stands among the parts."""
+        digest = hashlib.sha256(json.dumps([self.names, k, self.texts]).encode())
+        digest.update(self.own(k).encode())
+        return digest.hexdigest()
+
+    def references(self, k: int) -> list[str]:
+        """Anchors part k refers to (links, target-counter), in sorted order."""
+        return sorted({unescape(m) for m in _REF.findall(self.own(k))})
+
+    def guessed_pages(self, j: int) -> list[list[str]]:
+        """Part j's pages before any layout: one page holding every id of its HTML (a fresh build's guess)."""
+        return [sorted({unescape(m) for m in _ID.findall(self.own(j))})]
+
+
+def part_marks(scale: bool) -> dict:
+    """The template's part_mark(name) and part_end(name) (paper.html.j2, tables.html.j2): the comments that
+    mark the parts when the paper is laid out for scale, nothing otherwise (the 2021 paper keeps its bytes)."""
+    return {"part_mark": _part_mark if scale else _no_mark, "part_end": _part_end if scale else _no_mark}
+
+
+def _part_mark(name: str | None = None) -> Markup:
+    return Markup(f"<!--part:{name}-->") if name else Markup("")
+
+
+def _part_end(name: str | None = "") -> Markup:
+    return Markup("<!--/part-->") if name is not None else Markup("")
+
+
+def _no_mark(name: str | None = None) -> Markup:
+    return Markup("")
+
+
+def section_parts(tk) -> list[tuple[str | None, str | None, bool]]:
+    """Per section of the paper laid out for scale: (the part it is in, the part its heading is in, whether
+    it starts a part and so a page), pipeline/render/paper_parts.py. A section holding a priority table is cut into its
+    challenges' parts (the heading goes with the first); a run of other sections is one part: 'front'
+    before the first table, 'back' after the last, 'after-<priority>' between."""
+    tx = tk.taxonomy
+    tables = [next((p.id for p in tx.priorities if "{table:%s}" % p.id in s.body), None) for s in tk.sections]
+    out, run = [], "front"
+    for i, (s, table) in enumerate(zip(tk.sections, tables)):
+        if table:
+            out.append((None, f"{table}-{tx.challenges[0].id}", i > 0))
+            continue
+        starts = i > 0 and tables[i - 1] is not None
+        if starts:
+            run = f"after-{tables[i - 1]}" if any(tables[i:]) else "back"
+        out.append((run, None, starts))
+    return out
+
+
+def split(html: str) -> Split | None:
+    """The paper's parts, or None when it cannot be laid out in parts exactly: fewer than two parts, a part
+    whose pieces are not together, text or an id outside every part, or a footnote after the first part
+    (WeasyPrint numbers footnotes over the whole document; placeholders do not carry them)."""
+    texts, pieces, names = [], [], []
+    position = 0
+    for match in _PIECE.finditer(html):
+        texts.append(html[position:match.start()])
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        elif names[-1] != name:
+            return None  # a part in two places
+        pieces.append((names.index(name), match.group(2)))
+        position = match.end()
+    texts.append(html[position:])
+    if len(names) < 2:
+        return None
+    body = "".join(texts).split("<body", 1)[-1]
+    if _TAG.sub("", body.split(">", 1)[-1]).strip() or _ID.search(body):
+        return None  # the skeleton shows something or holds an anchor: no part owns it
+    if any('class="footnote"' in html for part, html in pieces if part > 0):
+        return None
+    return Split(tuple(names), tuple(texts), tuple(pieces))
+
+
+def part_html(parts: Split, k: int, pages: dict[int, list[list[str]]]) -> str:
+    """Part k's HTML: its own pieces, and for every other part j its `pages[j]` as placeholder pages (in the
+    place of j's last piece, so that k's first piece follows them where it follows j in the whole paper),
+    each holding the anchors k refers to."""
+    wanted = set(parts.references(k))
+    last = {part: i for i, (part, _) in enumerate(parts.pieces)}
+    out = []
+    for i, (part, html) in enumerate(parts.pieces):
+        out.append(parts.texts[i])
+        if part == k:
+            out.append(html)
+        elif last[part] == i:
+            for anchors in pages[part]:
+                ids = "".join(f'<div id="{escape(a)}"></div>' for a in anchors if a in wanted)
+                out.append(f'<div class="{PLACEHOLDER_PAGE}">{ids}</div>')
+    out.append(parts.texts[-1])
+    return "".join(out)
+
+
+def seen(first: int, refs: list[str], where: dict[str, int]) -> str:
+    """What a part's pages show of the other parts: its first page and the page of each anchor it refers
+    to (None: no such anchor, so WeasyPrint drops the link)."""
+    return hashlib.sha256(json.dumps([first, [[r, where.get(r)] for r in refs]]).encode()).hexdigest()
+
+
+def anchor_pages(page_map: list[list[list[str]]]) -> tuple[list[int], dict[str, int]]:
+    """(first page of each part, page of each anchor) in the whole paper; the first of two same ids wins."""
+    firsts, where, page = [], {}, 0
+    for pages in page_map:
+        firsts.append(page)
+        for anchors in pages:
+            for a in anchors:
+                where.setdefault(a, page)
+            page += 1
+    return firsts, where
+
+
+def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source: str) -> tuple[bytes, dict]:
+    """Part k's own pages as a tagged PDF, and its page info (see the module's docstring)."""
+    from .common import layout_html, layout_pdf
+
+    known = page_map if _fits(page_map, parts) else None
+    pages = {j: (known[j] if known else parts.guessed_pages(j)) for j in range(len(parts.names)) if j != k}
+    document = layout_html(part_html(parts, k, pages), base_dir, source=source)
+    first = sum(len(pages[j]) for j in range(k))
+    after = sum(len(pages[j]) for j in range(k + 1, len(parts.names)))
+    own = range(first, len(document.pages) - after)
+    kinds = [p._page_box.page_type.name == PLACEHOLDER_PAGE for p in document.pages]
+    if any(kinds[i] for i in own) or not all(kinds[:first] + kinds[own.stop:]):
+        from ..errors import PipelineError
+
+        raise PipelineError(f"{source}: part {parts.names[k]}'s placeholder pages are not where they belong")
+    layout = [document.pages[i] for i in own]
+    _, where = anchor_pages([pages[j] if j != k else [sorted(p.anchors) for p in layout]
+                             for j in range(len(parts.names))])
+    pdf = layout_pdf(document, epoch, source=source)
+    del document
+    from .paper_join import trim
+
+    trimmed, dests, marks = trim(pdf, own, f"{parts.names[k]}-")
+    bookmarks = [[level, label, state] for p in layout for level, label, _, state in p.bookmarks]
+    if len(bookmarks) != len(marks):
+        raise AssertionError(f"{len(bookmarks)} bookmarks laid out, {len(marks)} in the outline")
+    info = {"part": parts.names[k], "pages": [sorted(p.anchors) for p in layout],
+            "seen": seen(first, parts.references(k), where), "dests": dests,
+            "bookmarks": [b + m for b, m in zip(bookmarks, marks)]}
+    return trimmed, info
+
+
+def _fits(page_map, parts: Split) -> bool:
+    try:
+        return (len(page_map) == len(parts.names)
+                and all(isinstance(a, str) for pages in page_map for names in pages for a in names))
+    except TypeError:
+        return False
+
+
+# -- the build: part targets, and settling the page map after them -------------------------------------
+
+PARTS_DIR = "paper/parts"
+
+
+def part_targets(parts: Split, builder: str, templates: tuple[str, ...]):
+    """One target a part, fingerprinted on what its pages are made from (Split.key), not on the other
+    parts' pages: those are settled after the build (`settle`)."""
+    from ..targets import Target
+
+    return [Target(builder, f"pdf-part-{k + 1:02d}",
+                   (f"{PARTS_DIR}/toolkit-part-{k + 1:02d}.pdf", f"{PARTS_DIR}/toolkit-part-{k + 1:02d}.json"),
+                   {"part": parts.key(k), "name": name}, templates, {"part": k})
+            for k, name in enumerate(parts.names)]
+
+
+def build_part(parts: Split, target, base_dir, epoch: int, *, source: str) -> dict[str, bytes]:
+    from .. import hints
+
+    k = target.params["part"]
+    pdf, info = render_part(parts, k, hints.read(PAGE_MAP_HINT), base_dir, epoch, source=source)
+    info["key"] = parts.key(k)
+    return {target.outputs[0]: pdf, target.outputs[1]: json.dumps(info, sort_keys=True).encode()}
+
+
+def settle(out, parts: Split, targets, joined_rel: str) -> list:
+    """After the build: the parts laid out with another page map than the one they make now (to lay out
+    again: the build does, then calls this again), or [] once every part saw the final map and the parts
+    are joined into `joined_rel`. Nothing is joined while a part failed (its error is reported)."""
+    from pathlib import Path
+
+    from .. import hints
+    from ..buildstate import read_manifest
+
+    out = Path(out)
+    manifest = read_manifest(out)
+    infos = []
+    for k, target in enumerate(targets):
+        entry = manifest.get(target.id) or {}
+        if "failed" in entry or "fingerprint" not in entry:
+            return []
+        try:
+            info = json.loads((out / target.outputs[1]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [target]
+        if info.get("key") != parts.key(k):
+            return [target]
+        infos.append(info)
+    page_map = [info["pages"] for info in infos]
+    firsts, where = anchor_pages(page_map)
+    hints.use(out)
+    try:
+        hints.write(PAGE_MAP_HINT, page_map)
+        stale = [t for k, t in enumerate(targets)
+                 if infos[k]["seen"] != seen(firsts[k], parts.references(k), where)]
+        if stale:
+            return stale
+        _join_if_changed(out, [out / t.outputs[0] for t in targets], infos, out / joined_rel)
+    finally:
+        hints.use(None)
+    return []
+
+
+def _join_if_changed(out, pdfs, infos, joined) -> None:
+    from .. import hints
+    from ..errors import PipelineError
+    from ..outputs import AtomicFile
+    from .paper_join import finish_join
+    from .pdfjoin import join_tagged
+
+    digest = hashlib.sha256()
+    for path, info in zip(pdfs, infos):
+        digest.update(hashlib.sha256(path.read_bytes()).digest() + json.dumps(info, sort_keys=True).encode())
+    record = hints.read("paper-joined") or {}
+    if (joined.is_file() and record.get("parts") == digest.hexdigest()
+            and record.get("joined") == hashlib.sha256(joined.read_bytes()).hexdigest()):
+        return
+    with AtomicFile(joined) as tmp:
+        try:
+            join_tagged(pdfs, tmp, finish=finish_join(infos, anchor_pages([i["pages"] for i in infos])[0]))
+        except OSError:
+            raise
+        except Exception as exc:  # a part pikepdf cannot read
+            raise PipelineError(f"paper: joining the parts into {joined} failed: {exc}") from None
+    hints.write("paper-joined", {"parts": digest.hexdigest(),
+                                 "joined": hashlib.sha256(joined.read_bytes()).hexdigest()})
+
+
+def drop_parts(out) -> None:
+    """The paper is one piece (again): its parts' files go."""
+    from pathlib import Path
+
+    folder = Path(out) / PARTS_DIR
+    for stale in sorted(folder.glob("toolkit-part-*")):
+        stale.unlink()
