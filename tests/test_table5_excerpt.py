@@ -131,3 +131,17 @@ def test_no_excerpt_where_a_hidden_part_would_number_a_footnote(shipped, annex):
     edited = dataclasses.replace(shipped, sections=[*shipped.sections[:index], noted, *shipped.sections[index + 1:]])
     assert paper.table5_excerpt_html(shipped, annex) is not None
     assert paper.table5_excerpt_html(edited, annex) is None
+
+
+def test_the_papers_html_does_not_depend_on_what_the_process_rendered_before(shipped, annex):
+    """The paper's templates are compiled once per process (paper._environment); each document's marks
+    are its own (a mark's anchor is set where it is first printed): a proof, then a final edition (no
+    marks), then the proof again give the same proof, anchors and all."""
+    from pipeline.render import paper
+
+    paper._environment.cache_clear()
+    proof = paper.paper_html(shipped, pdf=True, annex=annex)
+    final = paper.paper_html(dataclasses.replace(shipped, final=True), pdf=True, annex=annex)
+    assert proof.count('id="prov-mark-') > 10 and 'id="prov-mark-' not in final
+    assert paper.paper_html(shipped, pdf=True, annex=annex) == proof
+    assert paper.paper_html(shipped, pdf=False, annex=annex) != proof
