@@ -32,6 +32,7 @@ from .progress import Progress
 from .targets import Target, fingerprint, forget_templates
 from .uptodate import BUILDERS, available_builders, code_version
 from .waiting import Waiting, combined
+from .worker_memory import collector_paused, give_back_memory
 from .urlsafety import safe_html_bytes, unsafe_docx_links
 
 
@@ -159,14 +160,15 @@ def _build_one(target: Target, out: str) -> tuple[str, dict[str, str], float, fl
     hints.use(out)  # what this output folder's last build measured (hints.py: a saving, never a decision)
     try:
         builder = builder_module(target.builder)
-        if target.after:  # it reads what its inputs wrote under `out` (waiting.py)
-            files = builder.build_after(_TOOLKIT, target, Path(out))
-        else:
-            files = builder.build_target(_TOOLKIT, target)
+        with collector_paused():  # worker_memory.py: a layout's young objects are not walked again and again
+            if target.after:  # it reads what its inputs wrote under `out` (waiting.py)
+                files = builder.build_after(_TOOLKIT, target, Path(out))
+            else:
+                files = builder.build_target(_TOOLKIT, target)
     finally:
         hints.use(None)
     if any(rel.endswith(".pdf") for rel in files):
-        gc.collect()  # a PDF's layout (boxes with parent links) is freed now, not when the next one grows
+        give_back_memory()  # a PDF's layout (boxes with parent links) is freed now, and its heap returned
     unexpected = set(files) - set(target.outputs)
     if unexpected:
         raise PipelineError(f"{target.id} produced undeclared outputs: {sorted(unexpected)[:3]}")
