@@ -234,3 +234,24 @@ def test_the_joined_paper_is_tagged_as_one_layout(pair):
     one, joined = pair
     assert structure(one) == structure(joined)
     assert not pdfua_problems(joined)
+
+
+@pytest.mark.huge
+def test_at_2500_examples_the_joined_paper_is_one_layout_of_it(tmp_path):
+    """The bench's 2,500 (invoke synth --examples 2444): 14 parts, ~83 pages, against one layout."""
+    from pipeline.edition_pair import since_previous
+    from pipeline.load import load
+    from pipeline.render import paper
+    from pipeline.synth import synthesise
+    from tests.pdfua_check import pdfua_problems
+
+    synthesise(2444, tmp_path / "sources")
+    build(tmp_path / "sources", tmp_path / "out")
+    joined = tmp_path / "out" / "paper" / "toolkit.pdf"
+    toolkit = load(tmp_path / "sources")
+    one = tmp_path / "one.pdf"
+    one.write_bytes(paper.render_paper_pdf(toolkit, annex=since_previous(toolkit)))
+    assert pages_text(one) == pages_text(joined)
+    assert links_dests_outline(one) == links_dests_outline(joined)
+    assert structure(one) == structure(joined)
+    assert not pdfua_problems(joined)

@@ -172,6 +172,7 @@ def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source:
     from .common import layout_html, layout_pdf
 
     known = page_map if _fits(page_map, parts) else None
+    # no page map (a fresh build): one page a part, holding every id of its HTML, so that no link is lost
     pages = {j: (known[j] if known else parts.guessed_pages(j)) for j in range(len(parts.names)) if j != k}
     document = layout_html(part_html(parts, k, pages), base_dir, source=source)
     first = sum(len(pages[j]) for j in range(k))
@@ -183,6 +184,8 @@ def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source:
 
         raise PipelineError(f"{source}: part {parts.names[k]}'s placeholder pages are not where they belong")
     layout = [document.pages[i] for i in own]
+    if known is None:  # a guess: these pages are laid out again (settle), so only their anchors are kept
+        return b"", {"part": parts.names[k], "pages": [sorted(p.anchors) for p in layout], "seen": None}
     _, where = anchor_pages([pages[j] if j != k else [sorted(p.anchors) for p in layout]
                              for j in range(len(parts.names))])
     pdf = layout_pdf(document, epoch, source=source)
