@@ -58,3 +58,24 @@ def test_cards_are_the_same_bytes_with_the_lean_stylesheet(shipped, paper):
 
     with pikepdf.open(io.BytesIO(lean)) as pdf:  # still tagged: the bytes compared are a tagged PDF
         assert "/StructTreeRoot" in pdf.Root and len(pdf.pages) == -(-len(context["sheets"]) // 1)
+
+
+@pytest.mark.huge
+def test_a_card_part_at_2500_examples_is_the_same_bytes_with_the_lean_stylesheet(tmp_path):
+    from pipeline.load import load
+    from pipeline.paths import TEMPLATES
+    from pipeline.render import handouts
+    from pipeline.render.common import render_pdf
+    from pipeline.render.handout_fit import TEMPLATE_FOLDER, _html
+    from pipeline.synth import synthesise
+
+    synthesise(2444, tmp_path / "sources", seed=2021)  # the bench's 2,500
+    toolkit = load(tmp_path / "sources")
+    parts = [t for t in handouts.targets(toolkit, {}) if "part" in t.params]
+    assert len(parts) == 40
+    for target in (parts[0], parts[-1]):  # the first part and the short last one
+        context = handouts.render_context(toolkit, target.params)
+        html = _html(handouts.KINDS["example-cards"], context, 9.5, None, alts=[])
+        epoch = toolkit.document.source_date_epoch
+        full = render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source="test")
+        assert render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source="test", lean_ua=True) == full
