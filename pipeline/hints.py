@@ -25,6 +25,11 @@ def use(out: Path | str | None) -> None:
     _FOLDER[:] = [Path(out) / STATE_DIR / HINTS] if out is not None else []
 
 
+def output_path(rel: str) -> Path | None:
+    """The current build's output file `rel` (relative to its output folder); None outside a build."""
+    return _FOLDER[0].parent.parent / rel if _FOLDER else None
+
+
 def read(name: str):
     """The hint `name` as the last build left it, or None."""
     if not _FOLDER:

@@ -106,6 +106,11 @@ def forget_templates() -> None:
     _TEMPLATE_DIGESTS.clear()
 
 
+def templates_digest(templates: tuple[str, ...]) -> bytes:
+    """The hash of template files or folders (with their paths), once per build (see forget_templates)."""
+    return _templates_digest(templates)
+
+
 def _templates_digest(templates: tuple[str, ...]) -> bytes:
     if templates not in _TEMPLATE_DIGESTS:
         digest = hashlib.sha256()

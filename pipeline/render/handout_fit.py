@@ -17,6 +17,7 @@ from .common import font_face_css, jinja_env, layout_html, layout_pdf, render_pd
 from .font_steps import Trial, first_fitting, page_fill
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
 from .handout_qr import QR_SIZE_MM, qr_alt, qr_code, qr_image, qr_size_mm, qr_svg
+from .layout_memo import Memo, key as memo_key_of
 from .overflow import cell_page, first_examples, more_address, recommendation_page
 from .printed import label_once, printed_url
 
@@ -99,18 +100,26 @@ class Trials:
     fill remembered), and the layout of the last one that fitted is kept, so that the PDF of the size
     chosen is written from it (common.layout_pdf: the same bytes) rather than laid out again."""
 
-    def __init__(self, kind: Kind, source: str):
+    def __init__(self, kind: Kind, source: str, memo: Memo | None = None):
         self.kind, self.source = kind, source
         self.seen: dict[str, Trial] = {}
         self.kept: tuple[str, object] | None = None  # (key of its HTML, its layout)
+        self.memo = memo  # what the last build's layouts of the same HTML said (layout_memo.py)
 
     def trial(self, html: str) -> Trial:
         key = hashlib.sha256(html.encode("utf-8")).hexdigest()
         if key not in self.seen:
-            document = _layout(html, self.source)
             limit = self.kind.max_pages
+            memo_key = memo_key_of("trial", html, limit) if self.memo else ""
+            known = self.memo.get(memo_key) if self.memo else None
+            if isinstance(known, list) and len(known) == 2:
+                self.seen[key] = Trial(bool(known[0]), float(known[1]))
+                return self.seen[key]
+            document = _layout(html, self.source)
             fits = limit is None or len(document.pages) <= limit
             self.seen[key] = Trial(fits, page_fill(document, limit) if limit else 0.0)
+            if self.memo:
+                self.memo.put(memo_key, list(self.seen[key]))
             if fits:
                 self.kept = (key, document)
         return self.seen[key]
@@ -165,14 +174,22 @@ def fit_layout(kind: Kind, context: dict, source: str, trials: Trials | None = N
 
 def fill_cells(kind: Kind, context: dict, source: str, trials: Trials) -> dict[str, int] | None:
     """Examples shown per cell of a crowded matrix (cell_fill.py), or None if that does not fit one page."""
-    probe = _layout(_html(kind, context, CROWDED_PT, probe=True), source)
+    probe_html = _html(kind, context, CROWDED_PT, probe=True)
     counts = {f"{row['challenge'].id} {cell.function.id}": len(cell.examples)
               for row in context["rows"] for cell in row["cells"]}
     paper = context["paper"]
     whole = whole_counts(counts)
-    if whole is not None:
-        whole = _layout(_html(kind, {**context, "paper": probe_paper(paper)}, CROWDED_PT, whole), source)
-    limits = choose(measure(probe, counts, paper["margins_mm"][0] + paper["content_height_mm"], whole))
+    whole_html = "" if whole is None else _html(kind, {**context, "paper": probe_paper(paper)}, CROWDED_PT, whole)
+    bottom = paper["margins_mm"][0] + paper["content_height_mm"]
+    memo_key = memo_key_of("probe", probe_html, whole_html, counts, bottom)
+    known = trials.memo.get(memo_key) if trials.memo else None
+    if isinstance(known, dict) and "limits" in known:  # the same probes as the last build: the same choice
+        limits = known["limits"]
+    else:
+        probe = _layout(probe_html, source)
+        limits = choose(measure(probe, counts, bottom, _layout(whole_html, source) if whole_html else None))
+        if trials.memo:
+            trials.memo.put(memo_key, {"limits": limits})
     if limits and trials.fits(_html(kind, context, CROWDED_PT, limits)):
         return limits
     return None
@@ -222,17 +239,25 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     return FONT_STEPS_PT[found]
 
 
-def render_handout(kind: Kind, context: dict, epoch: int, name: str) -> bytes:
+def render_handout(kind: Kind, context: dict, epoch: int, name: str, output: str | None = None) -> bytes:
+    """The handout's PDF; `output`: its path in the output folder, whose bytes are reused when the last
+    build wrote them from exactly the same HTML (layout_memo.py)."""
     source = f"handout '{name}'"
-    trials = Trials(kind, source)
+    memo = Memo(name)
+    trials = Trials(kind, source, memo)
     font_pt, limit = fit_layout(kind, context, name, trials)
     alts: list[str] = []  # one per QR code, in the order the template draws them: the PDF's reading order
     html = _html(kind, context, font_pt, limit, alts=alts)
     forms = context["kind"] == "feedback-form"
-    layout = None if forms else trials.take(html)  # the fitting's layout of this very HTML, if it made one
-    if layout is not None:
-        return layout_pdf(layout, epoch, source=source, figure_alts=tuple(alts))
-    # the cards show no list markers, footnotes or notes: WeasyPrint's styles for them are left out
-    return render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source, forms=forms,
-                      figure_alts=tuple(alts), lean_ua=context["kind"] == "example-cards")
-
+    written = memo_key_of("pdf", html, epoch, context["kind"], forms, alts)
+    pdf = memo.reuse(written, output) if output else None
+    layout = None if forms or pdf is not None else trials.take(html)  # the fitting's layout of this HTML
+    if pdf is None and layout is not None:
+        pdf = layout_pdf(layout, epoch, source=source, figure_alts=tuple(alts))
+    elif pdf is None:
+        # the cards show no list markers, footnotes or notes: WeasyPrint's styles for them are left out
+        pdf = render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source, forms=forms,
+                         figure_alts=tuple(alts), lean_ua=context["kind"] == "example-cards")
+    memo.written(written, pdf)
+    memo.save()
+    return pdf

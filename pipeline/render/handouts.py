@@ -232,7 +232,7 @@ def render_context(toolkit: Toolkit, params: dict) -> dict:
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     context = render_context(toolkit, target.params)
     kind = KINDS[context["kind"]]
-    pdf = render_handout(kind, context, toolkit.document.source_date_epoch, target.name)
+    pdf = render_handout(kind, context, toolkit.document.source_date_epoch, target.name, target.outputs[0])
     return {target.outputs[0]: pdf}
 
 
