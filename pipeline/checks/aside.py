@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import Toolkit
 from . import run_rules
-from .split import two_cores
+from .split import fork_child, two_cores
 
 
 class CheckAside:
@@ -30,28 +30,13 @@ class CheckAside:
             self._fork()
 
     def _fork(self) -> None:
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: the findings (or the rule's exception) back through the pipe, never return
-            status = 0
+        def findings():  # the rule's exception crosses too: the verdict raises it in the parent
             try:
-                os.close(reader)
-                try:
-                    outcome = ("findings", run_rules(self.toolkit))
-                except Exception as exc:
-                    outcome = ("raised", exc)
-                try:
-                    data = pickle.dumps(outcome)
-                except Exception:  # cannot cross: the parent runs the rules itself
-                    data = b""
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(data)
-            except BaseException:
-                status = 1
-            finally:
-                os._exit(status)  # no atexit, no flushing of the parent's buffers, no collection
-        os.close(writer)
-        self.pid, self.pipe = pid, os.fdopen(reader, "rb")
+                return ("findings", run_rules(self.toolkit))
+            except Exception as exc:
+                return ("raised", exc)
+
+        self.pid, self.pipe = fork_child(findings)
 
     def _findings(self):
         """The child's findings, or None (no child, or it could not answer: run them here)."""

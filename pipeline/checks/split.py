@@ -14,6 +14,7 @@ import os
 import pickle
 import signal
 from dataclasses import replace
+from typing import BinaryIO, Callable
 
 from ..model import Toolkit
 from ..report import Finding
@@ -33,23 +34,20 @@ def two_cores() -> bool:
         return (os.cpu_count() or 1) >= 2
 
 
-def run_rules_split(toolkit: Toolkit) -> list[Finding]:
-    """`run_rules(toolkit)`, the CHILD_RULES in a forked process when two cores are there."""
-    rules = list(all_rules().values())
-    if not two_cores():
-        return run_rules(toolkit)
-    child_ids = [r.id for r in rules if r.id in CHILD_RULES]
+def fork_child(work: Callable[[], object]) -> tuple[int, BinaryIO]:
+    """`work()` in a forked child that sends its result back pickled: (the child's pid, the pipe to read
+    it from). The child never returns; it sends nothing (b"") if `work` raises or its result cannot be
+    pickled, so the parent, finding no answer, does the work itself."""
     reader, writer = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: run its rules, send (rule id, findings or exception) back, never return
+    if pid == 0:
         status = 0
         try:
             os.close(reader)
-            outcome = _run_each(toolkit, [r for r in rules if r.id in CHILD_RULES])
             try:
-                data = pickle.dumps(outcome)
-            except Exception:  # an exception that cannot cross: the parent runs these rules itself
-                data = pickle.dumps(None)
+                data = pickle.dumps(work())
+            except Exception:  # cannot cross (or failed): the parent does it itself
+                data = b""
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(data)
         except BaseException:
@@ -57,7 +55,16 @@ def run_rules_split(toolkit: Toolkit) -> list[Finding]:
         finally:
             os._exit(status)  # no atexit, no flushing of the parent's buffers, no collection
     os.close(writer)
-    pipe = os.fdopen(reader, "rb")
+    return pid, os.fdopen(reader, "rb")
+
+
+def run_rules_split(toolkit: Toolkit) -> list[Finding]:
+    """`run_rules(toolkit)`, the CHILD_RULES in a forked process when two cores are there."""
+    rules = list(all_rules().values())
+    if not two_cores():
+        return run_rules(toolkit)
+    child_ids = [r.id for r in rules if r.id in CHILD_RULES]
+    pid, pipe = fork_child(lambda: _run_each(toolkit, [r for r in rules if r.id in CHILD_RULES]))
     try:
         outcome = _run_each(toolkit, [r for r in rules if r.id not in CHILD_RULES])
         data = pipe.read()
