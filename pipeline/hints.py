@@ -50,3 +50,22 @@ def write(name: str, value) -> None:
         atomic_write_text(_FOLDER[0] / f"{name}.json", json.dumps(value, sort_keys=True))
     except OSError:
         pass  # a full disk fails the build's own writes with a clear message; a hint is only a saving
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 a hint records of an output's bytes."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def kept_output(path: Path | None, recorded) -> bytes | None:
+    """`path`'s bytes if they are exactly those the last build recorded (`recorded`: their `digest`), else
+    None: an output the build may keep instead of making it again (missing, edited or unrecorded: made)."""
+    if path is None or not isinstance(recorded, str):
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if digest(data) == recorded else None

@@ -73,16 +73,8 @@ class Memo:
 
     def reuse(self, key: str, rel: str) -> bytes | None:
         """The output folder's `rel` if the PDF recorded under `key` is exactly what it holds, else None."""
-        digest = self.get(key)
-        path = hints.output_path(rel)
-        if not isinstance(digest, str) or path is None:
-            return None
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        return data if hashlib.sha256(data).hexdigest() == digest else None
+        return hints.kept_output(hints.output_path(rel), self.get(key))
 
     def written(self, key: str, pdf: bytes) -> bytes:
-        self.put(key, hashlib.sha256(pdf).hexdigest())
+        self.put(key, hints.digest(pdf))
         return pdf

@@ -284,8 +284,7 @@ def _join_if_changed(out, pdfs, infos, joined) -> None:
     for path, info in zip(pdfs, infos):
         digest.update(hashlib.sha256(path.read_bytes()).digest() + json.dumps(info, sort_keys=True).encode())
     record = hints.read("paper-joined") or {}
-    if (joined.is_file() and record.get("parts") == digest.hexdigest()
-            and record.get("joined") == hashlib.sha256(joined.read_bytes()).hexdigest()):
+    if record.get("parts") == digest.hexdigest() and hints.kept_output(joined, record.get("joined")) is not None:
         return
     with AtomicFile(joined) as tmp:
         try:
@@ -295,7 +294,7 @@ def _join_if_changed(out, pdfs, infos, joined) -> None:
         except Exception as exc:  # a part pikepdf cannot read
             raise PipelineError(f"paper: joining the parts into {joined} failed: {exc}") from None
     hints.write("paper-joined", {"parts": digest.hexdigest(),
-                                 "joined": hashlib.sha256(joined.read_bytes()).hexdigest()})
+                                 "joined": hints.digest(joined.read_bytes())})
 
 
 def drop_parts(out) -> None:
