@@ -91,7 +91,8 @@ def test(c, fast=False, huge=False):
     skipped = (["slow"] if fast else []) + ([] if huge else ["huge"])
     marker = f' -m "{" and ".join("not " + m for m in skipped)}"' if skipped else ""
     # this interpreter (the venv's), whatever `python` on PATH is
-    c.run(f"{shlex.quote(sys.executable)} -m pytest -n auto -q{marker}", pty=False)
+    # the slowest tests listed at the end: CI has a 15-minute budget, and this says where it goes
+    c.run(f"{shlex.quote(sys.executable)} -m pytest -n auto -q --durations=25{marker}", pty=False)
 
 
 # -- one output format at a time ------------------------------------------------------------------
