@@ -30,6 +30,11 @@ def output_path(rel: str) -> Path | None:
     return _FOLDER[0].parent.parent / rel if _FOLDER else None
 
 
+def state_folder(name: str) -> Path | None:
+    """The current build's folder `name` beside the hints (`<out>/.build/<name>`); None outside a build."""
+    return _FOLDER[0].parent / name if _FOLDER else None
+
+
 def read(name: str):
     """The hint `name` as the last build left it, or None."""
     if not _FOLDER:
