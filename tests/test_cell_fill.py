@@ -2,11 +2,12 @@
 measured heights, then the measuring itself on a real WeasyPrint layout of a crowded matrix."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
 
-from pipeline.render.cell_fill import CellBoxes, Probe, choose
+from pipeline.render.cell_fill import CellBoxes, Probe, all_overflow, choose
 
 
 def cell(key: str, count: int, actions: float, lines: list[float], code: float = 80.0) -> CellBoxes:
@@ -55,6 +56,22 @@ def test_where_one_example_each_is_too_much_the_tallest_rows_cells_show_none():
     assert choose(Probe(rows=[[wordy], [plain]], fixed=[0.0, 0.0], table_extra=0.0, spare=100.0)) is None
 
 
+def test_everything_overflows_only_when_the_measured_whole_rows_are_taller_than_the_page():
+    a = cell("a x", 3, actions=20.0, lines=[12.0] * 3)  # whole: 10 + 20 + 36 - 5 = 61 px
+    b = dataclasses.replace(cell("b x", 1, actions=20.0, lines=[12.0]), whole=None)  # one, no code: 42 px
+    needed = 20.0 + a.height(3) + b.height(1)
+    assert needed == 20.0 + 61.0 + 42.0
+
+    def probe(spare):
+        return Probe(rows=[[a], [b]], fixed=[0.0, 0.0], table_extra=20.0, spare=spare)
+
+    assert all_overflow(probe(needed / 1.2))
+    assert not all_overflow(probe(needed))  # it may fit: lay it out
+    assert not all_overflow(probe(needed / 1.04))  # within the margin: lay it out
+    unmeasured = cell("c x", 40, actions=20.0, lines=[12.0] * 30)  # more than PROBE_CAP: no whole height
+    assert not all_overflow(Probe(rows=[[unmeasured]], fixed=[0.0], table_extra=0.0, spare=1.0))
+
+
 @pytest.mark.slow
 def test_measured_heights_predict_the_real_layout(tmp_path):
     """On a real crowded matrix (150 made-up examples), the heights the probe predicts for the chosen
@@ -85,6 +102,10 @@ def test_measured_heights_predict_the_real_layout(tmp_path):
         handout_fit._layout = real_layout
     assert font == handout_fit.CROWDED_PT and isinstance(limits, dict)
     assert len(layouts) <= 4  # the full attempt, two probes, the check: not one layout per trial limit
+    if sum(map(len, handout_fit.example_lists(context))) > handout_fit.PROBE_FIRST:
+        assert len(layouts) == 3  # probed first: everything at 7.5 pt proved too tall without laying it out
+        everything = real_layout(handout_fit._html(kind, context, handout_fit.MIN_FONT_PT, None), "x")
+        assert len(everything.pages) > 1  # and it is
     counts = {f"{r['challenge'].id} {c.function.id}": len(c.examples) for r in context["rows"] for c in r["cells"]}
     paper = context["paper"]
     bottom = paper["margins_mm"][0] + paper["content_height_mm"]

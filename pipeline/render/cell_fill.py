@@ -26,6 +26,7 @@ PROBE_CAP = 30  # examples a cell may show at most: 30 one-line names fill a lan
 PROBE_HEIGHT_MM = 3000.0  # the probe's page: every row on it, none split by a page break
 PX_PER_MM = 96 / 25.4  # WeasyPrint's layout unit is the CSS px
 SAFETY_PX = 1.0  # rounding between the probe and the page
+OVERFLOW_MARGIN = 0.05  # all_overflow: the whole table taller than the page by more than this share
 
 
 def probe_shown(examples) -> Shown:
@@ -166,6 +167,21 @@ def _content_height(cell) -> float:
     """A cell's natural content height (a table cell's own height is stretched to its row's)."""
     bottoms = [_bottom(child) for child in cell.children]
     return max(bottoms, default=cell.content_box_y()) - cell.content_box_y()
+
+
+def all_overflow(probe: Probe, margin: float = OVERFLOW_MARGIN) -> bool:
+    """True when the matrix showing every example of every cell certainly runs past its page: the probes
+    give each such cell's exact height (a cell of one example has no code in the probe; the second probe
+    lays out the cells of 2 to PROBE_CAP examples whole, without code; the table's columns are fixed, so
+    a cell's height does not depend on the others), and the table alone, every row as tall as its
+    tallest cell, is taller than the page below its top by more than `margin`. False when it may fit, or
+    when a cell holds more than PROBE_CAP examples (its whole height was not measured): lay it out."""
+    rows = []
+    for i, row in enumerate(probe.rows):
+        if any(c.count > c.most or (c.count > 1 and c.whole is None) for c in row):
+            return False
+        rows.append(max([probe.fixed[i]] + [c.height(c.count) for c in row]))
+    return probe.table_extra + sum(rows) > probe.spare * (1 + margin)
 
 
 def choose(probe: Probe) -> dict[str, int] | None:

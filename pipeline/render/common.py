@@ -66,21 +66,24 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
 
 def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: tuple[Path, ...] = (),
                variant: str | None = "pdf/ua-1", forms: bool = False,
-               figure_alts: tuple[str, ...] | None = None, lean_ua: bool = False) -> bytes:
+               figure_alts: tuple[str, ...] | None = None, lean_ua: bool = False, shared_css: bool = False) -> bytes:
     """HTML -> PDF bytes with WeasyPrint, reproducibly, reading only project assets.
 
     `forms`: <input>, <textarea> become fillable PDF form fields (the feedback form).
     `lean_ua`: WeasyPrint's user-agent stylesheet without its bare pseudo-element rules (lean_ua.py), for
     a document with no list markers, footnotes or notes (the example cards): the same PDF, cheaper.
+    `shared_css`: its linked stylesheets parsed once per process (shared_css.py): the same PDF, cheaper
+    for a renderer that lays out many documents with the same stylesheet (the handouts).
     A PDF/UA variant gets the tags WeasyPrint leaves out (pdftags.py): /Scope on table headers and
     `figure_alts`, one per figure in reading order, as their /Alt.
     """
-    layout = layout_html(html, base_dir, source=source, allowed=allowed, forms=forms, lean_ua=lean_ua)
+    layout = layout_html(html, base_dir, source=source, allowed=allowed, forms=forms, lean_ua=lean_ua,
+                         shared_css=shared_css)
     return layout_pdf(layout, epoch, source=source, variant=variant, forms=forms, figure_alts=figure_alts)
 
 
 def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, ...] = (), forms: bool = False,
-                lean_ua: bool = False):
+                lean_ua: bool = False, shared_css: bool = False):
     """WeasyPrint's layout of `html` (a weasyprint.Document, no PDF written yet), reading only project
     assets and with every unsafe link removed: what render_pdf writes, for a renderer that reads the layout
     first (page counts, fill, where rows fall) and then writes it with layout_pdf."""
@@ -93,10 +96,15 @@ def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, 
         HTML = lean_html_class()  # noqa: N806 (a class, as imported above)
     fetcher = asset_fetcher(base_dir, *allowed, source=source)
     html = safe_html(html, links_only=True)  # an unsafe link never becomes a live link in a PDF
+    from contextlib import nullcontext
+
+    from .shared_css import sharing
+
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
-        # forms change the layout (the fields' boxes): laid out with them, as write_pdf would
-        return document.render(pdf_forms=True) if forms else document.render()
+        with sharing() if shared_css else nullcontext():
+            # forms change the layout (the fields' boxes): laid out with them, as write_pdf would
+            return document.render(pdf_forms=True) if forms else document.render()
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
 

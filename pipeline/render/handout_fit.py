@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup
 
 from .. import hints
 from ..errors import PipelineError
 from ..paths import TEMPLATES
-from .cell_fill import choose, measure, probe_paper, probe_shown, whole_counts
+from .cell_fill import all_overflow, choose, measure, probe_paper, probe_shown, whole_counts
 from .common import font_face_css, jinja_env, layout_html, layout_pdf, render_pdf
 from .font_steps import Trial, first_fitting, page_fill
 from .handout_page import SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind
@@ -37,6 +38,10 @@ CROWDED_PT = MIN_FONT_PT
 # placements, the matrices' 0.6 mm in all: handout_qr.py.)
 REC_QR_MM = 16.3
 FULL_LAYOUT_MAX = 120  # more examples than this on one handout: do not even try to lay them all out
+# A matrix of more examples than this is probed first (cell_fill.py): at 250 examples (77-99 a matrix)
+# the probes prove that everything cannot fit, and the layout of everything at 7.5 pt (~0.5 s, 3 pages)
+# is not made; the shipped matrices (17-22) fit whole at 8-9.5 pt, and everything is tried first
+PROBE_FIRST = 48
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +97,7 @@ def example_lists(context: dict) -> list[tuple]:
 
 def _layout(html: str, source: str):
     """WeasyPrint's layout of the handout (a weasyprint.Document; no PDF written), as render_pdf makes it."""
-    return layout_html(html, TEMPLATES / TEMPLATE_FOLDER, source=source)
+    return layout_html(html, TEMPLATES / TEMPLATE_FOLDER, source=source, shared_css=True)
 
 
 class Trials:
@@ -143,7 +148,9 @@ def fit_layout(kind: Kind, context: dict, source: str, trials: Trials | None = N
     """(font size, examples per cell) of a handout: everything if it fits, else the crowded design.
 
     Crowded priority matrix: at CROWDED_PT, each cell shows as many examples as its row and the page have
-    room for (cell_fill.py: one measuring layout, one to check). Otherwise, and if that check fails: the
+    room for (cell_fill.py: two measuring layouts, one to check). A matrix of more than PROBE_FIRST
+    examples is measured first, and when the measured rows prove that everything cannot fit at the
+    smallest type, everything is not laid out to find that out. Otherwise, and if that check fails: the
     largest number of examples per cell, the same in every cell, that fits at MIN_FONT_PT, then the
     largest font that fits with that number. The number is searched upwards from 0, not by bisection:
     rows never break across pages (break-inside: avoid), so one more example can cost a page and two
@@ -151,14 +158,20 @@ def fit_layout(kind: Kind, context: dict, source: str, trials: Trials | None = N
     """
     trials = trials or Trials(kind, f"handout '{source}'")
     lists = example_lists(context) if kind.crowded else []
-    if not kind.crowded or sum(map(len, lists)) <= FULL_LAYOUT_MAX:
+    total = sum(map(len, lists))
+    probed = None  # a crowded matrix's probes, made before trying everything when it holds many examples
+    if context["kind"] == "priority" and PROBE_FIRST < total <= FULL_LAYOUT_MAX:
+        probed = fill_cells(kind, context, source, trials)
+    if not kind.crowded or (total <= FULL_LAYOUT_MAX and not (probed and probed.all_overflow)):
         try:
             return fit_font(kind, context, source, trials=trials), None
         except DoesNotFit:
             if not kind.crowded:
                 raise
-    if context["kind"] == "priority" and (limits := fill_cells(kind, context, source, trials)):
-        return CROWDED_PT, limits
+    if context["kind"] == "priority":
+        probed = probed or fill_cells(kind, context, source, trials)
+        if probed.limits and trials.fits(_html(kind, context, CROWDED_PT, probed.limits)):  # checked
+            return CROWDED_PT, probed.limits
     most = max(map(len, lists), default=0)
 
     def fits(limit: int) -> bool:
@@ -172,8 +185,14 @@ def fit_layout(kind: Kind, context: dict, source: str, trials: Trials | None = N
     return fit_font(kind, context, source, limit=limit, floor_pt=CROWDED_PT, trials=trials), limit
 
 
-def fill_cells(kind: Kind, context: dict, source: str, trials: Trials) -> dict[str, int] | None:
-    """Examples shown per cell of a crowded matrix (cell_fill.py), or None if that does not fit one page."""
+class Probed(NamedTuple):
+    limits: dict[str, int] | None  # examples per cell the probes chose (to be checked by a layout), or None
+    all_overflow: bool  # the probes prove that every example of every cell cannot fit (cell_fill.py)
+
+
+def fill_cells(kind: Kind, context: dict, source: str, trials: Trials) -> Probed:
+    """Examples shown per cell of a crowded matrix as its probes choose them (cell_fill.py; None if not
+    even the actions fit), and whether they prove that showing them all cannot fit one page."""
     probe_html = _html(kind, context, CROWDED_PT, probe=True)
     counts = {f"{row['challenge'].id} {cell.function.id}": len(cell.examples)
               for row in context["rows"] for cell in row["cells"]}
@@ -183,16 +202,15 @@ def fill_cells(kind: Kind, context: dict, source: str, trials: Trials) -> dict[s
     bottom = paper["margins_mm"][0] + paper["content_height_mm"]
     memo_key = memo_key_of("probe", probe_html, whole_html, counts, bottom)
     known = trials.memo.get(memo_key) if trials.memo else None
-    if isinstance(known, dict) and "limits" in known:  # the same probes as the last build: the same choice
-        limits = known["limits"]
+    if isinstance(known, dict) and "limits" in known and "all_overflow" in known:  # the same probes as
+        limits, overflow = known["limits"], bool(known["all_overflow"])  # the last build: the same answers
     else:
         probe = _layout(probe_html, source)
-        limits = choose(measure(probe, counts, bottom, _layout(whole_html, source) if whole_html else None))
+        measured = measure(probe, counts, bottom, _layout(whole_html, source) if whole_html else None)
+        limits, overflow = choose(measured), all_overflow(measured)
         if trials.memo:
-            trials.memo.put(memo_key, {"limits": limits})
-    if limits and trials.fits(_html(kind, context, CROWDED_PT, limits)):
-        return limits
-    return None
+            trials.memo.put(memo_key, {"limits": limits, "all_overflow": overflow})
+    return Probed(limits, overflow)
 
 
 def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
@@ -257,7 +275,7 @@ def render_handout(kind: Kind, context: dict, epoch: int, name: str, output: str
     elif pdf is None:
         # the cards show no list markers, footnotes or notes: WeasyPrint's styles for them are left out
         pdf = render_pdf(html, TEMPLATES / TEMPLATE_FOLDER, epoch, source=source, forms=forms,
-                         figure_alts=tuple(alts), lean_ua=context["kind"] == "example-cards")
+                         figure_alts=tuple(alts), lean_ua=context["kind"] == "example-cards", shared_css=True)
     memo.written(written, pdf)
     memo.save()
     return pdf

@@ -1,0 +1,95 @@
+"""A linked stylesheet parsed once per process, not once per layout (the handouts' fitting, issue 17).
+
+A fitted handout is laid out two to four times to choose its type size, and every layout made WeasyPrint
+fetch, tokenize, validate and compile `handouts.css` again (17 KB, 0.04 s of a priority matrix's ~0.2 s
+layout: a fifth of it). The parsed sheet does not depend on the document: WeasyPrint keeps it as a
+selector matcher and the declarations of its rules, read, never changed, when a document's styles are
+computed. Its only effects outside itself are the `@page` rules it adds to the document's list (and
+fonts, counter styles, colour profiles, layers and imports, which a shared sheet must not have).
+
+So, inside `sharing()`, the `CSS(url=...)` that WeasyPrint makes for a document's `<link rel=stylesheet>`
+is looked up by address, media type and the bytes the document's own URL fetcher returns (the fetcher
+is asked every time: what it refuses stays refused, an edited file is parsed again). The first parse
+is kept; each later document gets a copy whose `@page` rules are appended to that document's list, as
+a parse would have appended them. A sheet with any other at-rule with effects outside itself is not
+shared. `<style>` elements are parsed as before. The PDFs are byte-identical either way
+(tests/test_shared_css.py).
+
+WeasyPrint makes those `CSS` objects in `weasyprint.css.find_stylesheets` from its module's name `CSS`;
+where the installed WeasyPrint has no such name, nothing is shared.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from contextlib import contextmanager
+
+# at-rules whose effect reaches outside the sheet (the document's fonts, counters, profiles, layers)
+NOT_SHAREABLE = re.compile(rb"@(font-face|import|counter-style|color-profile|layer)\b", re.IGNORECASE)
+
+_PARSED: dict[tuple, tuple] = {}  # (url, media type, sha256 of its bytes) -> (CSS, its @page rules)
+_MAX_SHEETS = 16  # a process renders a handful of sheets; a bound against one that changes all the time
+
+
+def _sheet_bytes(url: str, url_fetcher) -> bytes | None:
+    """The stylesheet as the document's fetcher serves it, or None (WeasyPrint then fetches and reports)."""
+    from weasyprint.urls import fetch
+
+    try:
+        with fetch(url_fetcher, url) as resource:
+            return resource.read()
+    except Exception:  # noqa: BLE001 (the real CSS() below raises or warns exactly as it would have)
+        return None
+
+
+def _shared_css_class(real):
+    """A stand-in for weasyprint.CSS that shares what can be shared and makes the rest as `real` does."""
+
+    def make(*args, url=None, url_fetcher=None, media_type="print", page_rules=None, layers=None, **kwargs):
+        body = _sheet_bytes(url, url_fetcher) if url is not None and not args and url_fetcher is not None else None
+        if body is None or NOT_SHAREABLE.search(body) or page_rules is None or layers is None:
+            return real(*args, url=url, url_fetcher=url_fetcher, media_type=media_type,
+                        page_rules=page_rules, layers=layers, **kwargs)
+        key = (url, media_type, hashlib.sha256(body).hexdigest())
+        if key not in _PARSED:
+            own_rules: list = []
+            own_layers: list = []
+            sheet = real(url=url, url_fetcher=url_fetcher, media_type=media_type, page_rules=own_rules,
+                         layers=own_layers, **kwargs)
+            if own_layers:  # not expected without @layer; then simply not shared
+                page_rules.extend(own_rules)
+                layers.extend(own_layers)
+                sheet.page_rules, sheet.layers = page_rules, layers
+                return sheet
+            if len(_PARSED) >= _MAX_SHEETS:
+                _PARSED.clear()
+            _PARSED[key] = (sheet, tuple(own_rules))
+        sheet, rules = _PARSED[key]
+        page_rules.extend(rules)  # what parsing it into this document would have appended
+        mine = copy.copy(sheet)  # the matcher and base URL shared, the document's own lists
+        mine.page_rules, mine.layers = page_rules, layers
+        return mine
+
+    return make
+
+
+@contextmanager
+def sharing():
+    """Inside: linked stylesheets are parsed once per process (see above). Not thread-safe: a build's
+    worker lays out one document at a time."""
+    try:
+        import weasyprint
+        import weasyprint.css as css_module
+    except ImportError:
+        yield
+        return
+    real = getattr(css_module, "CSS", None)
+    if real is not weasyprint.CSS:  # another WeasyPrint layout (or already inside): change nothing
+        yield
+        return
+    css_module.CSS = _shared_css_class(real)
+    try:
+        yield
+    finally:
+        css_module.CSS = real

@@ -1,0 +1,59 @@
+"""A linked stylesheet parsed once per process (pipeline/render/shared_css.py): later documents get its
+@page rules as a parse would have given them, an edited file is parsed again, a sheet with fonts is never
+shared, and a handout's PDF is byte for byte the one WeasyPrint makes without sharing."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.render import shared_css
+from pipeline.render.common import layout_html
+
+PAGE = "<!DOCTYPE html><html><head><link rel='stylesheet' href='sheet.css'></head><body><p>x</p></body></html>"
+
+
+def page_width_mm(folder, html=PAGE) -> float:
+    document = layout_html(html, folder, source="test", allowed=(folder,), shared_css=True)
+    return round(document.pages[0].width * 25.4 / 96, 1)
+
+
+def test_each_document_gets_the_shared_sheets_page_rules_and_an_edit_is_parsed_again(tmp_path):
+    sheet = tmp_path / "sheet.css"
+    sheet.write_text("@page { size: 100mm 150mm; margin: 5mm } p { color: red }")
+    shared_css._PARSED.clear()
+    assert page_width_mm(tmp_path) == 100.0
+    assert page_width_mm(tmp_path) == 100.0  # from the shared parse: its @page rule reached this document
+    assert len(shared_css._PARSED) == 1
+    sheet.write_text("@page { size: 120mm 150mm; margin: 5mm } p { color: red }")
+    assert page_width_mm(tmp_path) == 120.0
+    inline = PAGE.replace("</head>", "<style>@page { size: 80mm 90mm }</style></head>")
+    assert page_width_mm(tmp_path, inline) == 80.0  # the document's own <style> still comes after it
+
+
+def test_a_sheet_with_effects_outside_itself_is_not_shared(tmp_path):
+    font = (shared_css.__file__.rsplit("/pipeline/", 1)[0]) + "/templates/fonts/OpenSans-Regular.ttf"
+    (tmp_path / "sheet.css").write_text(
+        f"@font-face {{ font-family: X; src: url('file://{font}') }} @page {{ size: 90mm 90mm }}")
+    shared_css._PARSED.clear()
+    assert page_width_mm(tmp_path) == 90.0
+    assert shared_css._PARSED == {}
+
+
+def test_outside_sharing_weasyprint_is_untouched(tmp_path):
+    import weasyprint
+    import weasyprint.css
+
+    with shared_css.sharing():
+        assert weasyprint.css.CSS is not weasyprint.CSS
+    assert weasyprint.css.CSS is weasyprint.CSS
+
+
+@pytest.mark.slow
+def test_a_fitted_handout_is_the_same_bytes_with_and_without_sharing(shipped, monkeypatch):
+    import contextlib
+
+    from pipeline.render import handouts
+
+    target = next(t for t in handouts.targets(shipped, {"paper": "letter"}) if t.name.startswith("priority-"))
+    shared = handouts.build_target(shipped, target)  # two or three layouts, the sheet parsed once
+    monkeypatch.setattr(shared_css, "sharing", contextlib.nullcontext)
+    assert handouts.build_target(shipped, target) == shared
