@@ -5,7 +5,9 @@ only the parts that show it, an edit that adds a page re-renders what it must, a
 depend on the page map a build started from (none, the last one, a wrong one)."""
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import random
 import re
@@ -62,8 +64,11 @@ def builds(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("paper-parts")
     synthesise(EXAMPLES, root / "sources")
-    fresh = build(root / "sources", root / "out")  # no page map: guessed, then laid out again
+    with contextlib.redirect_stdout(io.StringIO()) as said:  # no page map: one layout of the whole paper makes it
+        fresh = build(root / "sources", root / "out")
     first = (root / "out" / "paper" / "toolkit.pdf").read_bytes()
+    first_map = json.loads((root / "out" / "paper" / "parts" / "page-map.json").read_text())
+    settled_map = json.loads((root / "out" / ".build" / "hints" / "paper-page-map.json").read_text())
     forced = build(root / "sources", root / "out", force=True)  # with the last build's page map
     again = (root / "out" / "paper" / "toolkit.pdf").read_bytes()
     counts = page_counts(root / "out")
@@ -79,7 +84,8 @@ def builds(tmp_path_factory):
     (root / "stale" / ".build" / "hints").mkdir(parents=True)
     (root / "stale" / ".build" / "hints" / "paper-page-map.json").write_text(json.dumps([[["nowhere"]] * 3] * 14))
     build(root / "longer", root / "stale")
-    return {"root": root, "fresh": fresh, "forced": forced, "first": first, "again": again, "counts": counts,
+    return {"root": root, "fresh": fresh, "fresh_said": said.getvalue(), "first_map": first_map,
+            "settled_map": settled_map, "forced": forced, "first": first, "again": again, "counts": counts,
             "renamed": renamed, "longer": longer}
 
 
@@ -88,6 +94,12 @@ def test_the_paper_at_scale_is_built_in_parts(builds):
     assert len(parts) == 14  # front, 12 challenges, back
     assert "paper:pdf" not in builds["fresh"]
     assert (builds["root"] / "out" / "paper" / "toolkit.pdf").is_file()
+
+
+def test_a_fresh_build_lays_each_part_out_once(builds):
+    assert builds["first_map"] == builds["settled_map"]  # the whole paper's one layout: the parts' own map
+    assert len(builds["first_map"]) == 14
+    assert "paper: built" not in builds["fresh_said"]  # no part laid out again after the build (settle)
 
 
 def test_same_bytes_with_no_page_map_and_with_the_last_one(builds):

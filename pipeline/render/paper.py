@@ -64,9 +64,7 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
     html = Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)
     parts = paper_parts_of(toolkit, annex["annex"])
     if parts is not None:  # at scale: the PDF in parts, joined after the build (settle_build)
-        from .paper_parts import part_targets
-
-        return [*part_targets(parts, BUILDER, TEMPLATE_DEPS), html]
+        return [*_parts_targets(parts), html]
     return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex), html]
 
 
@@ -91,20 +89,43 @@ def paper_parts_of(tk: Toolkit, annex=None):
     return parts
 
 
+def _parts_targets(parts) -> list[Target]:
+    """The page map the parts start from (paper_page_map.py: one layout of the whole paper in a fresh
+    output folder), then the parts, which wait for it."""
+    from .paper_page_map import page_map_target
+    from .paper_parts import part_targets
+
+    first = page_map_target(BUILDER, TEMPLATE_DEPS)
+    return [first, *part_targets(parts, BUILDER, TEMPLATE_DEPS, after=(first.id,))]
+
+
 def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | None:
     """After the pool, at scale: the parts to lay out again with the final page map, if any saw another
-    (the build builds them and calls this again); else the parts joined into paper/toolkit.pdf."""
-    from .paper_parts import drop_parts, part_targets, settle
+    (the build builds them, after the map's target, which takes the map settle left, and calls this
+    again); else the parts joined into paper/toolkit.pdf."""
+    from .paper_parts import drop_parts, settle
 
     parts = paper_parts_of(toolkit)
     if parts is None:
         drop_parts(out)
         return None
-    return settle(out, parts, part_targets(parts, BUILDER, TEMPLATE_DEPS), PDF_OUT) or None
+    first, *part_targets = _parts_targets(parts)
+    again = settle(out, parts, part_targets, PDF_OUT)
+    return [first, *again] if again else None
+
+
+def build_after(toolkit: Toolkit, target: Target, out: Path) -> dict[str, bytes]:
+    """A part: it waits for the page map's target, whose map it reads as a hint (paper_page_map.py)."""
+    return build_target(toolkit, target)
 
 
 def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     annex = target.params.get("annex")
+    if "page_map" in target.params:
+        from .paper_page_map import build_page_map
+
+        return build_page_map(paper_parts_of(toolkit), target, TEMPLATES / "paper",
+                              source="the paper (templates/paper or a link in sources/text)")
     if "part" in target.params:
         from .paper_parts import build_part
 

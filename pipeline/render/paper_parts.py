@@ -15,9 +15,10 @@ elements are the same as in one layout), and its page info (anchors per page, na
 bookmarks with their levels) goes beside it as JSON.
 
 The page map is a layout hint (pipeline/hints.py, PAGE_MAP_HINT): every part's pages' anchors as the last
-build left them. A part records what it was laid out with (its first page and the page of each anchor it
-refers to); `settle` (after the build) compares that with the page map the parts themselves now make, and
-lays out again, through the build, the parts that saw another map, until none did. Only then are the parts
+build left them (a fresh build's from one layout of the whole paper: paper_page_map.py). A part records what
+it was laid out with (its first page and the page of each anchor it refers to); `settle` (after the build)
+compares that with the page map the parts themselves now make, and lays out again, through the build, the
+parts that saw another map, until none did. Only then are the parts
 joined (`join`: pdfjoin.join_tagged, then the named destinations and the outline from each page's owner).
 So the joined PDF is the same bytes whatever map a build started from (none, a stale one, the last one); a
 stale map only costs a second round.
@@ -171,7 +172,7 @@ def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source:
     """Part k's own pages as a tagged PDF, and its page info (see the module's docstring)."""
     from .common import layout_html, layout_pdf
 
-    known = page_map if _fits(page_map, parts) else None
+    known = page_map if fits(page_map, parts) else None
     # no page map (a fresh build): one page a part, holding every id of its HTML, so that no link is lost
     pages = {j: (known[j] if known else parts.guessed_pages(j)) for j in range(len(parts.names)) if j != k}
     document = layout_html(part_html(parts, k, pages), base_dir, source=source)
@@ -202,7 +203,7 @@ def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source:
     return trimmed, info
 
 
-def _fits(page_map, parts: Split) -> bool:
+def fits(page_map, parts: Split) -> bool:
     try:
         return (len(page_map) == len(parts.names)
                 and all(isinstance(a, str) for pages in page_map for names in pages for a in names))
@@ -215,14 +216,15 @@ def _fits(page_map, parts: Split) -> bool:
 PARTS_DIR = "paper/parts"
 
 
-def part_targets(parts: Split, builder: str, templates: tuple[str, ...]):
+def part_targets(parts: Split, builder: str, templates: tuple[str, ...], after: tuple[str, ...] = ()):
     """One target a part, fingerprinted on what its pages are made from (Split.key), not on the other
-    parts' pages: those are settled after the build (`settle`)."""
+    parts' pages: those are settled after the build (`settle`). `after`: the target that makes the page
+    map they start from (paper_page_map.py)."""
     from ..targets import Target
 
     return [Target(builder, f"pdf-part-{k + 1:02d}",
                    (f"{PARTS_DIR}/toolkit-part-{k + 1:02d}.pdf", f"{PARTS_DIR}/toolkit-part-{k + 1:02d}.json"),
-                   {"part": parts.key(k), "name": name}, templates, {"part": k})
+                   {"part": parts.key(k), "name": name}, templates, {"part": k}, after)
             for k, name in enumerate(parts.names)]
 
 
@@ -302,5 +304,5 @@ def drop_parts(out) -> None:
     from pathlib import Path
 
     folder = Path(out) / PARTS_DIR
-    for stale in sorted(folder.glob("toolkit-part-*")):
+    for stale in [*sorted(folder.glob("toolkit-part-*")), *folder.glob("page-map.json")]:
         stale.unlink()
