@@ -102,6 +102,19 @@ def test_a_fresh_build_lays_each_part_out_once(builds):
     assert "paper: built" not in builds["fresh_said"]  # no part laid out again after the build (settle)
 
 
+def test_a_part_lays_out_only_the_placeholder_pages_its_references_need(builds):
+    from pipeline.load import load
+    from pipeline.render.paper import paper_parts_of
+    from pipeline.render.paper_parts import part_html
+
+    parts = paper_parts_of(load(builds["root"] / "sources"))
+    page_map = builds["first_map"]
+    k = parts.names.index("green-skills")  # refers to nothing: one placeholder page for each other part
+    html, before, after = part_html(parts, k, {j: pages for j, pages in enumerate(page_map) if j != k})
+    assert (before, after) == (k, len(parts.names) - k - 1) and sum(map(len, page_map)) > len(parts.names) + 5
+    assert "counter-increment: page" in html  # each stands for the pages it steps over
+
+
 def test_same_bytes_with_no_page_map_and_with_the_last_one(builds):
     assert builds["again"] == builds["first"]
 
