@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .. import hints
 from ..errors import PipelineError
 from ..paths import TEMPLATES
+from . import fit_guess
 from .cell_fill import all_overflow, choose, measure, probe_paper, probe_shown, whole_counts
 from .common import font_face_css, jinja_env, layout_html, layout_pdf, render_pdf
 from .font_steps import Trial, first_fitting, page_fill
@@ -218,7 +219,8 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     """The largest body size in FONT_STEPS_PT whose layout keeps within the handout's page limit.
 
     The smallest size is laid out first (if even it does not fit, the handout is too long), or the size
-    the last build of this output folder chose (pipeline/hints.py); then font_steps.first_fitting
+    the last build of this output folder chose (pipeline/hints.py), or for the recommendations sheet the
+    size its measured text suggests (fit_guess.py); then font_steps.first_fitting
     predicts the answer from how full the layouts are and confirms it with the layouts of it and the step
     above: two or three layouts of ~0.2-0.8 s where a bisection made five (two with the hint).
     A kind that is not fitted is laid out once, at DEFAULT_PT, to check its limit.
@@ -233,12 +235,16 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     low, high = 0, FONT_STEPS_PT.index(floor_pt)  # answer is the first index that fits
     if not kind.fitted:
         low = high = FONT_STEPS_PT.index(DEFAULT_PT)
-    # the first layout: the size the last build chose (a hint: it only saves layouts), else the smallest
+    # the first layout: the size the last build chose (a hint: it only saves layouts), else a size guessed
+    # from a cheap measure of the text (fit_guess.py: also only saves layouts), else the smallest
     name = f"handout-font-{source}"
     last = hints.read(name) if kind.fitted else None
     known: dict[int, Trial] = {}
     if isinstance(last, dict) and last.get("limit") == limit and last.get("pt") in FONT_STEPS_PT[low:high + 1]:
-        start = FONT_STEPS_PT.index(last["pt"])
+        start: int | None = FONT_STEPS_PT.index(last["pt"])
+    else:
+        start = _guessed_start(kind, context, source, limit, low, high) if kind.fitted else None
+    if start is not None:
         known[start] = trial(start)
         # where the answer is when the sources changed little: the size beside it, toward the answer
         beside = start - 1 if known[start].fits else start + 1
@@ -255,6 +261,17 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     if kind.fitted:
         hints.write(name, {"limit": limit, "pt": FONT_STEPS_PT[found]})
     return FONT_STEPS_PT[found]
+
+
+def _guessed_start(kind: Kind, context: dict, source: str, limit: Limit, low: int, high: int) -> int | None:
+    """fit_guess.py's first size for a kind it can measure (one cheap layout), else None."""
+    if not fit_guess.measurable(context["kind"]):
+        return None
+    paper = context["paper"]
+    tall = {**context, "paper": {**paper, "height_mm": fit_guess.MEASURE_HEIGHT_MM}, "measuring": True}
+    return fit_guess.first_step(context["kind"], FONT_STEPS_PT, low, high,
+                                lambda pt: _layout(_html(kind, tall, pt, limit), f"handout '{source}'"),
+                                paper["content_height_mm"], kind.max_pages)
 
 
 def render_handout(kind: Kind, context: dict, epoch: int, name: str, output: str | None = None) -> bytes:
