@@ -321,8 +321,10 @@ def _run_in_pool(pool, jobs: int, ready: list[Target], manifest: dict, out: str,
         if isinstance(item, str):  # a builder's after-build step
             summary.after_done[item] = error  # a one-line PipelineError (or OSProblem), raised by build_command
             return
-        for t in finished(item.id, error, None if error else future.result()):
-            feeder.first(t, build_one, dataclasses.replace(t, deps=None), out)
+        # the targets it lets start, longest first (in the order they were listed on a tie: the paper's
+        # parts released by its page map used to go to the queue's head one by one, so last part first)
+        released = longest_first(finished(item.id, error, None if error else future.result()), manifest)
+        feeder.first_all((t, build_one, dataclasses.replace(t, deps=None), out) for t in released)
         for name in [n for n, count in left.items() if not count and n in after and n not in steps]:
             steps.add(name)
             feeder.first(name, after_build_step, name, out, after[name])

@@ -33,6 +33,11 @@ class Feeder:
     def first(self, item, function, *args) -> None:
         self.queue.appendleft((item, function, *args))
 
+    def first_all(self, calls: Iterable[tuple]) -> None:
+        """Calls as (item, function, *args) at the head of the queue, in the order given (the first is
+        the next a worker takes)."""
+        self.queue.extendleft(reversed(list(calls)))
+
     def run(self, ended: Callable[[object, Future], None]) -> None:
         """Until everything queued has ended; `ended(item, future)` may queue more."""
         self._top_up()

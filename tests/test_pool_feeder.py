@@ -40,6 +40,16 @@ def test_a_step_put_first_runs_before_what_is_still_queued():
     assert started.index("after") < started.index("t10")
 
 
+def test_calls_put_first_together_keep_their_order_at_the_head_of_the_queue():
+    started: list[str] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        feeder = Feeder(pool, 1)
+        feeder.add((f"t{i}", started.append, f"t{i}") for i in range(3))
+        feeder.first_all((name, started.append, name) for name in ("long", "middle", "short"))
+        feeder.run(lambda item, future: None)
+    assert started == ["long", "middle", "short", "t0", "t1", "t2"]
+
+
 @pytest.mark.slow
 def test_the_card_parts_are_joined_in_a_worker_and_a_failing_step_is_reported(shipped, tmp_path, monkeypatch):
     from pipeline import build
