@@ -63,10 +63,53 @@ def test_the_joined_cards_are_tagged_like_their_parts(joined, shipped):
     assert text.count("EXAMPLE FROM PRACTICE") == len(cards)
 
 
-def test_the_same_parts_join_to_the_same_bytes(joined, tmp_path):
+def _outline(pdf) -> list[tuple]:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document, document.open_outline() as outline:
+        pages = {p.objgen: n for n, p in enumerate(document.pages)}
+        found, stack = [], [(item, 0) for item in reversed(outline.root)]
+        while stack:
+            item, depth = stack.pop()
+            found.append((depth, item.title, pages[item.destination[0].objgen], list(item.destination[1:])))
+            stack += [(kid, depth + 1) for kid in reversed(item.children)]
+    return found
+
+
+def test_the_spliced_file_means_what_the_pikepdf_join_meant(joined, tmp_path):
+    # the cards are spliced (pdfsplice.py); pdfjoin.join_tagged (the paper's join, and the cards' for
+    # parts the splicer does not handle) is the reference: same bookmarks to the same pages, same tags
     from pipeline.render.pdfjoin import join_tagged
 
     whole, parts = joined
-    again = tmp_path / "again.pdf"
-    join_tagged(parts, again)
-    assert again.read_bytes() == whole.read_bytes()
+    reference = tmp_path / "reference.pdf"
+    join_tagged(parts, reference)
+    assert _outline(whole) == _outline(reference) and len(_outline(whole)) > len(parts)
+    assert _figures(whole) == _figures(reference)
+    text = [subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            for pdf in (whole, reference)]
+    assert text[0] == text[1]
+
+
+def test_the_same_parts_join_to_the_same_bytes_with_kept_segments_or_without(joined):
+    # the build kept each part's segment (splice_cache.py); a join without them, with them, or with
+    # one damaged (made again from its part, never spliced as it is) writes the same bytes
+    from pipeline import hints
+    from pipeline.render import splice_cache
+
+    whole, parts = joined
+    out = whole.parent.parent
+    rel = [str(p.relative_to(out)) for p in parts]
+    assert handout_cards.join_card_parts(out, rel) == whole.read_bytes()  # outside a build: nothing kept
+    kept = sorted((out / ".build" / splice_cache.FOLDER / "example-cards-a4").glob("*.seg"))
+    assert len(kept) == len(parts)
+    damaged = bytearray(kept[1].read_bytes())
+    damaged[-100] ^= 0xFF
+    kept[1].write_bytes(bytes(damaged))
+    hints.use(out)
+    try:
+        assert handout_cards.join_card_parts(out, rel) == whole.read_bytes()
+        assert kept[1].read_bytes() != bytes(damaged)  # made again and kept whole
+        assert handout_cards.join_card_parts(out, rel) == whole.read_bytes()
+    finally:
+        hints.use(None)

@@ -30,6 +30,12 @@ def card_records(toolkit: Toolkit) -> list[dict]:
     return [dict(card) for card in cards]
 
 
+def _cards_of(toolkit: Toolkit) -> list[dict]:
+    """card_records without copies (read-only: each part copies only its own cards)."""
+    card_records(toolkit)
+    return _CARDS[0][1]
+
+
 def _card_records(toolkit: Toolkit) -> list[dict]:
     tx = toolkit.taxonomy
     order: list[str] = []
@@ -119,28 +125,31 @@ class CardSheet:
 CARDS_PER_PAGE = 4
 CARD_SHEET = CardSheet()
 
-# Past one part's worth, the cards are built as parts of PART_CARDS cards (16 pages): separate targets, so
+# Past two parts' worth, the cards are built as parts of PART_CARDS cards (8 pages): separate targets, so
 # an edit re-renders one part and the parts render in parallel; a target that waits for them joins them
-# into the one file to print. WeasyPrint's cost grows faster than its page count: 625 pages took 130 s.
-PART_CARDS = 64
+# into the one file to print. WeasyPrint's cost grows faster than its page count: 625 pages took 130 s;
+# a part of 64 cards ~1.45 s of CPU, of 32 ~0.78 s (idle, 2,500 examples). Since the join splices only
+# the parts that changed (pdfsplice.py), smaller parts make an edit cheaper at no cost to a full build.
+PART_CARDS = 32
 CARD_PARTS = "handouts/cards"  # where the parts go (the site's downloads offer only the joined file)
 
 
 def card_parts(toolkit: Toolkit) -> int:
-    """How many parts the cards are built in (1: one file, as for the 2021 paper's 59 cards)."""
-    return max(1, -(-len(card_records(toolkit)) // PART_CARDS))
+    """How many parts the cards are built in (1: one file of up to two parts' worth, as for the 2021
+    paper's 59 cards: a few pages render in one go faster than as parts and their join)."""
+    count = len(_cards_of(toolkit))
+    return 1 if count <= 2 * PART_CARDS else -(-count // PART_CARDS)
 
 
 def cards_context(toolkit: Toolkit, paper: Paper, part: int | None = None) -> dict:
     """The cards of one part (1-based; None: all), numbered across all parts."""
     common = common_context(toolkit, "example-cards", paper)
     width, height = common["paper"]["width_mm"], common["paper"]["height_mm"]
-    cards = card_records(toolkit)
-    for n, card in enumerate(cards, start=1):
-        card["number"] = n
+    cards = _cards_of(toolkit)
     total = len(cards)
-    if part is not None:
-        cards = cards[(part - 1) * PART_CARDS: part * PART_CARDS]
+    first = 0 if part is None else (part - 1) * PART_CARDS
+    cards = cards[first:] if part is None else cards[first: first + PART_CARDS]
+    cards = [{**card, "number": n} for n, card in enumerate(cards, start=first + 1)]  # numbered across parts
     return {
         **common,
         "total": total,
@@ -158,22 +167,35 @@ def card_part_name(paper: Paper, part: int) -> str:
 def join_card_parts(out: Path, parts: list[str]) -> bytes:
     """The card parts (paths under `out`, in order) joined into the one file to print.
 
-    The joined file is the one people print and download, so it stays tagged like the parts (pdfjoin.py:
-    one structure tree, language, title and bookmarks; the same bytes for the same parts). It is a target
-    of its own that reads its parts' outputs (handouts.targets, pipeline/waiting.py): it runs in a worker
-    once they are written, beside the rest of the build.
+    The joined file is the one people print and download, so it stays tagged like the parts (one structure
+    tree, language, title and bookmarks; the same bytes for the same parts). It is a target of its own that
+    reads its parts' outputs (handouts.targets, pipeline/waiting.py): it runs in a worker once they are
+    written, beside the rest of the build. The parts are spliced (pdfsplice.py), each part's segment kept
+    for the next build (splice_cache.py): after an edit only the changed part is read again; parts the
+    splicer does not handle are joined by pdfjoin.py instead.
     """
+    from .pdfsplice import Unsupported
+    from .splice_cache import join_parts
+
+    paths = [Path(out) / rel for rel in parts]
+    try:
+        try:
+            return join_parts(paths, Path(parts[0]).stem.rsplit("-part-", 1)[0])
+        except Unsupported:
+            return _join_with_pikepdf(paths)
+    except OSError:
+        raise  # a part gone missing, an unreadable folder: the build's one line names the path
+    except Exception as exc:  # a part pikepdf cannot read
+        raise PipelineError(f"handouts: joining the card parts ({parts[0]}, ...) failed: {exc}") from None
+
+
+def _join_with_pikepdf(paths: list[Path]) -> bytes:
     import io
 
     from .pdfjoin import join_tagged
 
     joined = io.BytesIO()
-    try:
-        join_tagged([Path(out) / rel for rel in parts], joined)
-    except OSError:
-        raise  # a part gone missing, an unreadable folder: the build's one line names the path
-    except Exception as exc:  # a part pikepdf cannot read
-        raise PipelineError(f"handouts: joining the card parts ({parts[0]}, ...) failed: {exc}") from None
+    join_tagged(paths, joined)
     return joined.getvalue()
 
 
