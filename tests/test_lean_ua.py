@@ -72,7 +72,7 @@ def test_a_card_part_at_2500_examples_is_the_same_bytes_with_the_lean_stylesheet
     synthesise(2444, tmp_path / "sources", seed=2021)  # the bench's 2,500
     toolkit = load(tmp_path / "sources")
     parts = [t for t in handouts.targets(toolkit, {}) if "part" in t.params]
-    assert len(parts) == 40
+    assert len(parts) == -(-len(handouts.card_records(toolkit)) // handouts.PART_CARDS) > 2
     for target in (parts[0], parts[-1]):  # the first part and the short last one
         context = handouts.render_context(toolkit, target.params)
         html = _html(handouts.KINDS["example-cards"], context, 9.5, None, alts=[])
