@@ -81,13 +81,14 @@ def _write(folder: Path | None, key: str, segment: pdfsplice.Segment) -> None:
 
     fields = {"size": segment.size, "next_key": segment.next_key, "index": segment.index,
               "stride": segment.stride, "key_stride": segment.key_stride, "version": segment.version,
-              "rows": [[n, row] if not isinstance(row, tuple) else [n, *row] for n, row in segment.rows.items()],
+              "streams": segment.streams, "body": len(segment.body),
               "outline": {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in segment.outline.items()},
               "head": _head(segment.head), **{k: getattr(segment, k).decode("latin-1") for k in _BYTES[1:]}}
     header = json.dumps(fields, sort_keys=True).encode()
-    record = json.dumps({"check": _check(key, header, segment.body), "header": len(header)}).encode()
+    blobs = segment.body + segment.table
+    record = json.dumps({"check": _check(key, header, blobs), "header": len(header)}).encode()
     try:
-        atomic_write_bytes(folder / f"{key}.seg", record + b"\n" + header + segment.body)
+        atomic_write_bytes(folder / f"{key}.seg", record + b"\n" + header + blobs)
     except OSError:
         pass  # a segment that cannot be kept is made again next time
 
@@ -99,15 +100,15 @@ def _read(folder: Path | None, key: str) -> pdfsplice.Segment | None:
         data = (folder / f"{key}.seg").read_bytes()
         first, rest = data.split(b"\n", 1)
         record = json.loads(first)
-        header, body = rest[:record["header"]], rest[record["header"]:]
-        if record["check"] != _check(key, header, body):
+        header, blobs = rest[:record["header"]], rest[record["header"]:]
+        if record["check"] != _check(key, header, blobs):
             return None
         fields = json.loads(header)
-        rows = {n: (row[0] if len(row) == 1 else tuple(row)) for n, *row in fields.pop("rows")}
+        body, table = blobs[:fields["body"]], blobs[fields.pop("body"):]
         outline = {k: v.encode("latin-1") if isinstance(v, str) else v for k, v in fields.pop("outline").items()}
         head = _head(fields.pop("head"), back=True)
         texts = {k: fields.pop(k).encode("latin-1") for k in _BYTES[1:]}
-        return pdfsplice.Segment(**fields, body=body, rows=rows, outline=outline, head=head, **texts)
+        return pdfsplice.Segment(**fields, body=body, table=table, outline=outline, head=head, **texts)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
