@@ -15,8 +15,9 @@ when the paper's HTML has not changed (`--force`, a code change elsewhere); an e
 the HTML, and its layouts are made again (a band's page cannot be known before its layout).
 
 The first pass, without bands, is only read for where the rows fall, so it need not be the whole paper: a
-renderer may offer an excerpt (`make_excerpt`), the same HTML with everything hidden (`display: none`)
-but the stretch from the last forced page break before the table to the first one after it. Pages after
+renderer may offer an excerpt (`make_excerpt`), the same HTML with everything left out or hidden
+(`display: none`) but the stretch from the last forced page break before the table to the first one after
+it. Pages after
 a forced break are laid out from what follows it alone, so the excerpt's pages are the whole paper's pages
 of that stretch, each box in the same place, and its rows break where the whole paper's do (the renderer
 offers no excerpt when something in the stretch depends on what is hidden: a footnote's number, a page
