@@ -113,3 +113,30 @@ def test_the_same_parts_join_to_the_same_bytes_with_kept_segments_or_without(joi
         assert handout_cards.join_card_parts(out, rel) == whole.read_bytes()
     finally:
         hints.use(None)
+
+
+def test_a_rendered_part_keeps_its_segment_for_the_join(joined, tmp_path):
+    # each part's worker makes its segment as it renders the part (a fresh build's join only lays them
+    # out); the join with those segments writes what a join without any does
+    import shutil
+
+    from pipeline import hints
+    from pipeline.render import splice_cache
+
+    whole, parts = joined
+    out = tmp_path / "out"
+    rel = [str(p.relative_to(whole.parent.parent)) for p in parts]
+    for name, part in zip(rel, parts):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(part, out / name)
+    hints.use(out)
+    try:
+        for n, (name, part) in enumerate(zip(rel, parts), start=1):
+            handout_cards.part_rendered(name, n, part.read_bytes())
+        kept = sorted((out / ".build" / splice_cache.FOLDER / "example-cards-a4").glob("*.seg"))
+        assert len(kept) == len(parts)
+        before = {k: k.stat().st_mtime_ns for k in kept}
+        assert handout_cards.join_card_parts(out, rel) == whole.read_bytes()
+        assert {k: k.stat().st_mtime_ns for k in kept} == before  # laid out as kept, none made again
+    finally:
+        hints.use(None)

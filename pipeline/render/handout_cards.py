@@ -180,13 +180,25 @@ def join_card_parts(out: Path, parts: list[str]) -> bytes:
     paths = [Path(out) / rel for rel in parts]
     try:
         try:
-            return join_parts(paths, Path(parts[0]).stem.rsplit("-part-", 1)[0])
+            return join_parts(paths, joined_name(parts[0]))
         except Unsupported:
             return _join_with_pikepdf(paths)
     except OSError:
         raise  # a part gone missing, an unreadable folder: the build's one line names the path
     except Exception as exc:  # a part pikepdf cannot read
         raise PipelineError(f"handouts: joining the card parts ({parts[0]}, ...) failed: {exc}") from None
+
+
+def joined_name(part: str) -> str:
+    """The joined file's name (its parts' kept segments' folder) from a part's output path."""
+    return Path(part).stem.rsplit("-part-", 1)[0]
+
+
+def part_rendered(rel: str, part: int, pdf: bytes) -> None:
+    """A card part's PDF is made: its segment of the joined file too, in the same worker (splice_cache.py)."""
+    from .splice_cache import keep_part
+
+    keep_part(pdf, part, joined_name(rel))
 
 
 def _join_with_pikepdf(paths: list[Path]) -> bytes:

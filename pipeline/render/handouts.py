@@ -31,7 +31,7 @@ from ..targets import Target
 from .common import event_dates
 from .handout_cards import (CARD_PARTS, CARD_SHEET, CARDS_PER_PAGE, PART_CARDS, CardSheet,
                             card_part_name, card_parts, card_records, cards_context, join_card_parts,
-                            remove_old_parts)
+                            part_rendered, remove_old_parts)
 from .handout_fit import (CROWDED_PT, DEFAULT_PT, FONT_STEPS_PT, MIN_FONT_PT, DoesNotFit,
                           _html, example_lists, fit_font, fit_layout, render_handout)
 from .handout_page import (DEFAULT_PAPER, KINDS, PAPERS, SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind,
@@ -233,6 +233,8 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     context = render_context(toolkit, target.params)
     kind = KINDS[context["kind"]]
     pdf = render_handout(kind, context, toolkit.document.source_date_epoch, target.name, target.outputs[0])
+    if target.params.get("part"):  # a part of the cards: its piece of the joined file, here and now
+        part_rendered(target.outputs[0], target.params["part"], pdf)
     return {target.outputs[0]: pdf}
 
 

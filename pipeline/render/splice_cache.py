@@ -55,6 +55,25 @@ def join_parts(paths: list[Path], name: str) -> bytes:
     return joined
 
 
+def keep_part(data: bytes, index: int, name: str) -> None:
+    """Make and keep the segment of part `index` as soon as it is rendered, in its own worker: a fresh
+    build's join (79 parts at 2,500 examples, ~2.9 s of CPU at the end of the build) then finds every
+    segment made beside the other parts. Made at the strides a part of this size needs; the join makes it
+    again if another part needs larger ones."""
+    folder = hints.state_folder(FOLDER)
+    if folder is None:
+        return
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            stride, key_stride = pdfsplice.strides([pdfsplice.facts_of(pdf)])
+            segment = pdfsplice.make_segment(pdf, str(pdf.pdf_version), index, stride, key_stride)
+    except Exception:  # noqa: BLE001 - only a saving: the join makes it (or joins otherwise) and says why
+        return
+    _write(folder / name, _key(data), segment)
+
+
 @lru_cache(maxsize=1)
 def _inputs() -> bytes:
     import zlib
