@@ -49,12 +49,20 @@ def write(name: str, value) -> None:
     """Keep `value` (JSON-able) as the hint `name` for the next build; a hint that cannot be written is lost."""
     if not _FOLDER:
         return
-    from .outputs import atomic_write_text
+    from .outputs import keep_bytes
 
-    try:
-        atomic_write_text(_FOLDER[0] / f"{name}.json", json.dumps(value, sort_keys=True))
-    except OSError:
-        pass  # a full disk fails the build's own writes with a clear message; a hint is only a saving
+    keep_bytes(_FOLDER[0] / f"{name}.json", json.dumps(value, sort_keys=True).encode("utf-8"))
+
+
+def made_by(*versions: str) -> str:
+    """What a kept entry's bytes are made from besides its own input, for its key: `versions` (of the
+    libraries and templates it uses), zlib's and the pipeline's code. An entry kept under another key is
+    not found, so a new library or code never reads what the old one kept."""
+    import zlib
+
+    from .uptodate import code_version
+
+    return json.dumps([*versions, zlib.ZLIB_RUNTIME_VERSION, code_version()])
 
 
 def digest(data: bytes) -> str:

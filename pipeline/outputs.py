@@ -33,6 +33,17 @@ def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def keep_bytes(path: Path, data: bytes) -> bool:
+    """Write a file that only saves time (a hint, a kept QR code or PDF segment, a cached font) whole, or
+    not at all: one that cannot be written is lost (the build's own outputs fail on a full disk with a
+    clear message instead). True if it was written."""
+    try:
+        atomic_write_bytes(path, data)
+    except OSError:
+        return False
+    return True
+
+
 class AtomicFile:
     """`with AtomicFile(path) as tmp:` write to `tmp` (a Path) by any means; renamed into place on success."""
 

@@ -82,7 +82,7 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def _boxes(box, tag: str, cls: str | None = None):
+def block_boxes(box, tag: str, cls: str | None = None):
     """The block-level boxes of `tag` (and class `cls`) under `box`, each once (a block's lines and
     inline boxes carry its tag too)."""
     from weasyprint.formatting_structure.boxes import BlockLevelBox
@@ -113,7 +113,7 @@ def whole_counts(counts: dict[str, int]) -> dict[str, int] | None:
 
 def _table(document):
     """The matrix's wrapper box (its borders and rows) and its rows' boxes."""
-    table = next(_boxes(document.pages[0]._page_box, "table"))
+    table = next(block_boxes(document.pages[0]._page_box, "table"))
     grid = next(box for box in table.children if box.element_tag == "table")  # the grid in its wrapper
     return table, [row for group in grid.children if group.element_tag == "tbody" for row in group.children]
 
@@ -139,16 +139,16 @@ def measure(document, counts: dict[str, int], content_bottom_mm: float, whole=No
         cells, others = [], [0.0]
         for cell in row.children:
             key = cell.element.get("data-cell")
-            items = list(_boxes(cell, "li", "example"))
+            items = list(block_boxes(cell, "li", "example"))
             if key is None or not items:
                 others.append(_overhead(cell) + _content_height(cell))
                 continue
             top = cell.content_box_y()
-            lists = list(_boxes(cell, "ul", "examples"))
+            lists = list(block_boxes(cell, "ul", "examples"))
             tail = _bottom(lists[0]) - _bottom(items[-1])
-            actions = [_bottom(action) for action in _boxes(cell, "p", "action")]
-            codes = list(_boxes(cell, "svg"))
-            more = next(_boxes(cell, "p", "more"), None)
+            actions = [_bottom(action) for action in block_boxes(cell, "p", "action")]
+            codes = list(block_boxes(cell, "svg"))
+            more = next(block_boxes(cell, "p", "more"), None)
             cells.append(CellBoxes(
                 key=key, count=counts[key], overhead=_overhead(cell),
                 ends=(max(actions, default=top) - top, *(_bottom(li) + tail - top for li in items)),

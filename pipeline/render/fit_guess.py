@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .cell_fill import PX_PER_MM, _boxes
+from .cell_fill import PX_PER_MM, block_boxes
 from .font_steps import DEFAULT_EXPONENT
 
 # handout kind -> (tag, class) of the one flowing body the template sets in columns, and its column count
@@ -40,7 +40,7 @@ def estimated_fill(document, kind_name: str, content_height_mm: float, max_pages
     is not there."""
     tag, cls, columns = FLOWS[kind_name]
     page = document.pages[0]._page_box
-    flow = next(_boxes(page, tag, cls), None)
+    flow = next(block_boxes(page, tag, cls), None)
     if flow is None:
         return None
     above = flow.position_y - page.content_box_y()

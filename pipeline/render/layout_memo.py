@@ -33,11 +33,10 @@ def _inputs() -> bytes:
     import weasyprint
 
     from ..targets import templates_digest
-    from ..uptodate import code_version
     from .handout_page import TEMPLATE_FOLDER
 
-    return hashlib.sha256(weasyprint.__version__.encode() + code_version().encode()
-                          + templates_digest((TEMPLATE_FOLDER, "fonts"))).digest()
+    made_by = hints.made_by(weasyprint.__version__, templates_digest((TEMPLATE_FOLDER, "fonts")).hex())
+    return hashlib.sha256(made_by.encode()).digest()
 
 
 def key(*parts) -> str:

@@ -37,14 +37,10 @@ class Kept:
 @lru_cache(maxsize=1)
 def _inputs() -> str:
     """What an entry is made from besides its link (once per process)."""
-    import zlib
-
     import PIL
     import segno
 
-    from ..uptodate import code_version
-
-    return json.dumps([segno.__version__, PIL.__version__, zlib.ZLIB_RUNTIME_VERSION, code_version()])
+    return hints.made_by(segno.__version__, PIL.__version__)
 
 
 def _key(link: str) -> str:
@@ -81,13 +77,10 @@ def keep(link: str, kept: Kept) -> None:
         return
     import base64
 
-    from ..outputs import atomic_write_text
+    from ..outputs import keep_bytes
 
     key = _key(link)
     png = base64.b64encode(kept.png).decode("ascii")
     entry = {"error": kept.error, "version": kept.version, "mask": kept.mask, "png": png,
              "check": _check(key, kept.error, kept.version, kept.mask, png)}
-    try:
-        atomic_write_text(folder / f"{key}.json", json.dumps(entry, sort_keys=True))
-    except OSError:
-        pass
+    keep_bytes(folder / f"{key}.json", json.dumps(entry, sort_keys=True).encode("utf-8"))

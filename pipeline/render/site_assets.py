@@ -45,12 +45,9 @@ def web_font(path: Path) -> bytes:
             return data
     data = _cut(path)
     if cached is not None:
-        from ..outputs import atomic_write_bytes
+        from ..outputs import keep_bytes
 
-        try:
-            atomic_write_bytes(cached, data)
-        except OSError:
-            pass  # an unwritable cache only costs the cut next time
+        keep_bytes(cached, data)  # an unwritable cache only costs the cut next time
     return data
 
 

@@ -76,13 +76,9 @@ def keep_part(data: bytes, index: int, name: str) -> None:
 
 @lru_cache(maxsize=1)
 def _inputs() -> bytes:
-    import zlib
-
     import pikepdf
 
-    from ..uptodate import code_version
-
-    return json.dumps([pikepdf.__version__, zlib.ZLIB_RUNTIME_VERSION, code_version()]).encode()
+    return hints.made_by(pikepdf.__version__).encode()
 
 
 def _key(data: bytes) -> str:
@@ -96,7 +92,7 @@ def _check(key: str, header: bytes, body: bytes) -> str:
 def _write(folder: Path | None, key: str, segment: pdfsplice.Segment) -> None:
     if folder is None:
         return
-    from ..outputs import atomic_write_bytes
+    from ..outputs import keep_bytes
 
     fields = {"size": segment.size, "next_key": segment.next_key, "index": segment.index,
               "stride": segment.stride, "key_stride": segment.key_stride, "version": segment.version,
@@ -106,10 +102,7 @@ def _write(folder: Path | None, key: str, segment: pdfsplice.Segment) -> None:
     header = json.dumps(fields, sort_keys=True).encode()
     blobs = segment.body + segment.table
     record = json.dumps({"check": _check(key, header, blobs), "header": len(header)}).encode()
-    try:
-        atomic_write_bytes(folder / f"{key}.seg", record + b"\n" + header + blobs)
-    except OSError:
-        pass  # a segment that cannot be kept is made again next time
+    keep_bytes(folder / f"{key}.seg", record + b"\n" + header + blobs)  # if lost: made again next time
 
 
 def _read(folder: Path | None, key: str) -> pdfsplice.Segment | None:
