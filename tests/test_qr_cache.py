@@ -74,3 +74,28 @@ def test_a_damaged_entry_is_drawn_again_never_printed(build_state, damage):
     assert handout_qr.qr_png(LINK) == drawn[LINK]
     forget()
     assert qr_cache.read(LINK) is not None  # drawn again and kept whole
+
+
+def test_a_build_keeps_only_the_codes_its_cards_print(shipped, tmp_path):
+    """The handouts' after-build step prunes the kept codes to the links the cards print now: an entry of
+    another code version or of a link no card prints any more is removed, a file being written is not."""
+    from pipeline.render import handout_cards, handouts
+
+    toolkit = shipped
+    live = handout_cards.card_qr_links(toolkit)
+    assert len(live) >= 50  # a code for nearly every shipped example (those with a web address)
+    hints.use(tmp_path)
+    try:
+        kept = qr_cache.Kept("m", 3, 0, b"png")
+        for link in [*live, "https://example.org/no-card-prints-this"]:
+            qr_cache.keep(link, kept)
+        folder = tmp_path / ".build" / qr_cache.FOLDER
+        (folder / f"{'0' * 64}.json").write_text("{}")  # another code version's entry
+        (folder / ".being-written.json.tmp").write_text("{}")
+        handouts.after_build(tmp_path, toolkit, {})
+        assert {p.name for p in folder.glob("*.json")} == {f"{qr_cache._key(link)}.json" for link in live}
+        assert (folder / ".being-written.json.tmp").exists()
+        assert all(qr_cache.read(link) == kept for link in live)  # what stays is read as before
+        assert qr_cache.prune(tmp_path, live) == 0
+    finally:
+        hints.use(None)

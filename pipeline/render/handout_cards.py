@@ -71,6 +71,13 @@ def _card_records(toolkit: Toolkit) -> list[dict]:
     return cards
 
 
+def card_qr_links(toolkit: Toolkit) -> set[str]:
+    """The links the cards draw as QR codes (the template draws one for each card with a web address)."""
+    from ..urlsafety import web_link
+
+    return {card["qr"] for card in _cards_of(toolkit) if card["qr"] and web_link(card["qr"])}
+
+
 MARK_MM = 0.2  # the crop marks' line width
 
 

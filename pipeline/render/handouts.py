@@ -28,10 +28,11 @@ from ..model import Toolkit
 from ..targets import Target
 # the handout modules, one job each (imports run one way: page <- qr <- cards, fit <- this builder);
 # the names in __all__ are also this module's interface, used by tests, bench.py and site.py
+from . import qr_cache
 from .common import event_dates
 from .handout_cards import (CARD_PARTS, CARD_SHEET, CARDS_PER_PAGE, PART_CARDS, CardSheet,
-                            card_part_name, card_parts, card_records, cards_context, join_card_parts,
-                            part_rendered, remove_old_parts)
+                            card_part_name, card_parts, card_qr_links, card_records, cards_context,
+                            join_card_parts, part_rendered, remove_old_parts)
 from .handout_fit import (CROWDED_PT, DEFAULT_PT, FONT_STEPS_PT, MIN_FONT_PT, DoesNotFit,
                           _html, example_lists, fit_font, fit_layout, render_handout)
 from .handout_page import (DEFAULT_PAPER, KINDS, PAPERS, SAFE_MARGIN_MM, TEMPLATE_FOLDER, Kind,
@@ -215,8 +216,10 @@ def build_after(toolkit: Toolkit, target: Target, out: Path) -> dict[str, bytes]
 
 
 def after_build(out: Path, toolkit: Toolkit, options: dict) -> None:
-    """Drop the card parts no longer made (the joined file is a target: build_after)."""
+    """Drop the card parts no longer made (the joined file is a target: build_after) and the kept QR codes
+    of links no card prints any more (qr_cache.py)."""
     remove_old_parts(Path(out), toolkit, paper_option(options))
+    qr_cache.prune(out, card_qr_links(toolkit))
 
 
 def render_context(toolkit: Toolkit, params: dict) -> dict:

@@ -11,6 +11,10 @@ Like a hint (pipeline/hints.py), an entry only saves time: its key is the link w
 are made from (segno, Pillow and zlib versions, the pipeline's code), and it carries a checksum of its
 fields; an entry that is missing, unreadable, from other code or whose checksum fails is no entry, and
 the code is made again (and kept again). Outside a build (tests, the benchmark's bare renders) there is none.
+
+After a build the folder keeps only the entries of the links the cards print now (`prune`, called by the
+handouts' after-build step): a code change re-keys every entry, and an edited link leaves its old one,
+so without it the folder grew by a file per card (~2,500 at 2,500 examples) at every code version.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
 
 from .. import hints
 
@@ -84,3 +90,21 @@ def keep(link: str, kept: Kept) -> None:
     entry = {"error": kept.error, "version": kept.version, "mask": kept.mask, "png": png,
              "check": _check(key, kept.error, kept.version, kept.mask, png)}
     keep_bytes(folder / f"{key}.json", json.dumps(entry, sort_keys=True).encode("utf-8"))
+
+
+def prune(out: Path | str, links: Iterable[str]) -> int:
+    """Keep in `<out>/.build/qr/` only the entries of `links` (the codes the cards print now: the next
+    build reads no other); returns how many were removed. Anything else in the folder (a file another
+    build is writing: `.<name>.tmp`) is left alone."""
+    from ..buildstate import STATE_DIR
+
+    folder = Path(out) / STATE_DIR / FOLDER
+    if not folder.is_dir():
+        return 0
+    live = {f"{_key(link)}.json" for link in links}
+    removed = 0
+    for path in folder.glob("*.json"):
+        if path.name not in live:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
