@@ -29,6 +29,7 @@ from .oserrors import OSProblem
 from .pool_feeder import Feeder
 from .schedule import longest_first
 from .progress import Progress
+from .render.prewarm import before_fork
 from .targets import Target, fingerprint, forget_templates
 from .uptodate import BUILDERS, available_builders, code_version
 from .waiting import Waiting, combined
@@ -285,6 +286,8 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                         result, error = None, exc
                     queued.extend(finished(t.id, error, result))
             else:
+                # WeasyPrint's start paid once here, not once a worker (render/prewarm.py)
+                before_fork({t.builder for t in todo})
                 # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
                 # stay shared with the parent instead of being copied into each worker by a collection
                 gc.freeze()
