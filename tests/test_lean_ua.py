@@ -60,6 +60,7 @@ def test_cards_are_the_same_bytes_with_the_lean_stylesheet(shipped, paper):
         assert "/StructTreeRoot" in pdf.Root and len(pdf.pages) == -(-len(context["sheets"]) // 1)
 
 
+@pytest.mark.slow  # the merge queue's fast suite runs `not slow`, huge included
 @pytest.mark.huge
 def test_a_card_part_at_2500_examples_is_the_same_bytes_with_the_lean_stylesheet(tmp_path):
     from pipeline.load import load

@@ -96,6 +96,7 @@ def test_handout_codes_are_made_with_it(monkeypatch):
     assert made == ["m"]
 
 
+@pytest.mark.slow  # the merge queue's fast suite runs `not slow`, huge included
 @pytest.mark.huge
 def test_the_same_as_segno_on_thousands_of_made_up_links():
     assert_same_as_segno(made_up_links(3000, seed=2026))
