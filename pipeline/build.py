@@ -23,11 +23,11 @@ from . import hints
 from .errors import PipelineError
 from .model import Toolkit
 from .outputs import atomic_write_bytes
-from .buildstate import (BuildLock, journal, our_hashes, read_manifest, replay, worker_started,
-                         write_manifest)
+from .buildstate import BuildLock, fold_journal, journal, read_manifest, replay, worker_started, write_manifest
 from .oserrors import OSProblem
 from .pool_feeder import Feeder
 from .schedule import longest_first
+from .staleness import edited_outputs, failed_before, is_stale, remove_leftovers
 from .progress import Progress
 from .render.prewarm import before_fork
 from .targets import Target, fingerprint, forget_templates
@@ -72,47 +72,6 @@ def collect_targets(toolkit: Toolkit, builders, options: dict | None = None) -> 
                 raise PipelineError(f"both {seen[out]} and {t.id} would write output/{out}")
             seen[out] = t.id
     return targets
-
-
-# -- the manifest (pipeline/buildstate.py keeps it crash-safe) ----------------------------------
-
-def is_stale(target: Target, print_: str, manifest: dict, out: Path) -> bool:
-    entry = manifest.get(target.id)
-    if not entry or entry.get("fingerprint") != print_:
-        return True
-    return any(not (out / o).exists() for o in target.outputs)
-
-
-def failed_before(target: Target, print_: str, manifest: dict) -> str | None:
-    """The error a target failed with last time, if nothing it is made from changed since (else None).
-
-    Retrying it would only fail again at full cost: a no-op build stays a no-op (issue 17).
-    """
-    failed = (manifest.get(target.id) or {}).get("failed") or {}
-    return failed.get("error") if failed.get("fingerprint") == print_ else None
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def edited_outputs(target: Target, manifest: dict, out: Path) -> list[str]:
-    """Outputs changed by hand since the build wrote them (a roadmap filled in place, say).
-
-    A file whose bytes a build of ours wrote, or was about to write when it was killed, is not an edit.
-    """
-    edited = []
-    for rel in target.outputs:
-        known = our_hashes(manifest, target.id, rel)
-        if known and (out / rel).is_file() and file_hash(out / rel) not in known:
-            edited.append(rel)
-    return edited
-
-
-def remove_leftovers(out: Path) -> None:
-    """Temporary files of a build that was killed before it could rename them (we hold the lock)."""
-    for tmp in out.rglob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
 
 
 # -- the workers ---------------------------------------------------------------------------------
@@ -213,7 +172,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
     with BuildLock(out):
         remove_leftovers(out)
         manifest = read_manifest(out)
-        write_manifest(out, manifest)  # fold what a killed build finished into the manifest
+        fold_journal(out, manifest)  # what a killed build finished
         # the code's version, and proof or final: a proof and a final differ everywhere
         version = code_version() + ("+final" if toolkit.final else "")
         forget_templates()

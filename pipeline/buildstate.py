@@ -80,9 +80,17 @@ def replay(manifest: dict, event: dict) -> None:
 
 
 def write_manifest(out: Path, manifest: dict) -> None:
-    """Fold the journal into manifest.json (atomically), then start a new journal."""
-    atomic_write_text(_state(out, MANIFEST), json.dumps(manifest, indent=1, sort_keys=True))
+    """Fold the journal into manifest.json (atomically), then start a new journal. One line: json's C
+    encoder writes the 2,700 entries of 2,500 examples in a third of the time its indented form takes."""
+    atomic_write_text(_state(out, MANIFEST), json.dumps(manifest, sort_keys=True, separators=(",", ":")))
     _state(out, JOURNAL).unlink(missing_ok=True)
+
+
+def fold_journal(out: Path, manifest: dict) -> None:
+    """At a build's start: what a killed build finished goes into manifest.json (nothing to do when the last
+    build ended cleanly and left no journal)."""
+    if _state(out, JOURNAL).exists():
+        write_manifest(out, manifest)
 
 
 def journal(out: Path | str, event: dict) -> None:

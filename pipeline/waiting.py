@@ -19,10 +19,11 @@ from .targets import Target
 
 def combined(targets: list[Target], prints: dict[str, str]) -> dict[str, str]:
     """Each target's fingerprint, those with `after` made to include their inputs' (in their order)."""
-    known = {t.id for t in targets}
+    by_id = {t.id: t for t in targets}
     out = dict(prints)
-    for t in sorted((t for t in targets if t.after), key=lambda t: _depth(t, targets)):
-        missing = [a for a in t.after if a not in known]
+    depths: dict[str, int] = {}
+    for t in sorted((t for t in targets if t.after), key=lambda t: _depth(t, by_id, depths)):
+        missing = [a for a in t.after if a not in by_id]
         if missing:
             raise PipelineError(f"{t.id} reads the outputs of {missing[0]}, which this build does not make "
                                 "(build its builder too)")
@@ -33,13 +34,16 @@ def combined(targets: list[Target], prints: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _depth(target: Target, targets: list[Target], seen: tuple[str, ...] = ()) -> int:
-    """How many targets stand between `target` and one that reads nothing built (1 for a join of parts)."""
+def _depth(target: Target, by_id: dict[str, Target], depths: dict[str, int], seen: tuple[str, ...] = ()) -> int:
+    """How many targets stand between `target` and one that reads nothing built (1 for a join of parts).
+    `depths` keeps each target's once found (the 2,689 targets of 2,500 examples were indexed again for
+    each step of each chain: 0.1 s of every build's planning)."""
     if target.id in seen:
         raise PipelineError(f"{target.id} reads its own outputs through {' -> '.join(seen)}")
-    by_id = {t.id: t for t in targets}
-    return max((1 + _depth(by_id[a], targets, (*seen, target.id)) for a in target.after if a in by_id),
-               default=0)
+    if target.id not in depths:
+        depths[target.id] = max((1 + _depth(by_id[a], by_id, depths, (*seen, target.id))
+                                 for a in target.after if a in by_id), default=0)
+    return depths[target.id]
 
 
 class Waiting:

@@ -75,7 +75,10 @@ def builds(tmp_path_factory):
 
     shutil.copytree(root / "sources", root / "renamed")
     edit_one_example(root / "renamed", 7)
-    renamed = build(root / "renamed", root / "out")
+    with joins_after_the_pool() as late_joins:
+        renamed = build(root / "renamed", root / "out")
+    renamed_pdf = (root / "out" / "paper" / "toolkit.pdf").read_bytes()
+    renamed_join = join_afresh(root / "out", root / "renamed-joined.pdf")
 
     shutil.copytree(root / "renamed", root / "longer")
     lengthen_row(root / "longer", ROW)
@@ -86,7 +89,47 @@ def builds(tmp_path_factory):
     build(root / "longer", root / "stale")
     return {"root": root, "fresh": fresh, "fresh_said": said.getvalue(), "first_map": first_map,
             "settled_map": settled_map, "forced": forced, "first": first, "again": again, "counts": counts,
-            "renamed": renamed, "longer": longer}
+            "renamed": renamed, "renamed_pdf": renamed_pdf, "renamed_join": renamed_join, "late_joins": late_joins,
+            "longer": longer}
+
+
+def join_afresh(out: Path, joined: Path) -> bytes:
+    """The parts the last build left in `out`, joined by the test itself."""
+    from pipeline.render.paper_join import finish_join
+    from pipeline.render.paper_parts import anchor_pages
+    from pipeline.render.pdfjoin import join_tagged
+
+    parts = sorted((out / "paper" / "parts").glob("toolkit-part-*.pdf"))
+    infos = [json.loads(p.with_suffix(".json").read_text()) for p in parts]
+    join_tagged(parts, joined, finish=finish_join(infos, anchor_pages([i["pages"] for i in infos])[0]))
+    return joined.read_bytes()
+
+
+@contextlib.contextmanager
+def joins_after_the_pool():
+    """Counts the joins made by the build's process after the pool (paper_parts.settle), where the parts
+    were joined before the join target (paper.py `pdf-join`) joined them in a worker."""
+    from pipeline.render import paper_parts, pdfjoin
+
+    settle, join_tagged, late, inside = paper_parts.settle, pdfjoin.join_tagged, [], []
+
+    def settling(*args, **kwargs):
+        inside.append(True)
+        try:
+            return settle(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    def joining(*args, **kwargs):
+        if inside:
+            late.append(args[0])
+        return join_tagged(*args, **kwargs)
+
+    paper_parts.settle, pdfjoin.join_tagged = settling, joining
+    try:
+        yield late
+    finally:
+        paper_parts.settle, pdfjoin.join_tagged = settle, join_tagged
 
 
 def test_the_paper_at_scale_is_built_in_parts(builds):
@@ -127,7 +170,20 @@ def test_an_edit_that_keeps_page_counts_rebuilds_only_its_parts(builds):
     after = paper_parts_of(load(builds["root"] / "renamed"))
     shown = {f"paper:pdf-part-{k + 1:02d}" for k in range(len(after.names)) if after.key(k) != before.key(k)}
     assert 1 <= len(shown) <= 2  # the cell's part (and the back, whose annex lists what changed)
-    assert rebuilt(builds["forced"], builds["renamed"]) == shown | {"paper:html"}  # no part laid out again
+    # no part laid out again; the join waits for the parts (and for nothing else)
+    assert rebuilt(builds["forced"], builds["renamed"]) == shown | {"paper:html", "paper:pdf-join"}
+
+
+def test_an_edit_that_keeps_page_counts_joins_the_parts_beside_the_pool_as_a_fresh_join_would(builds):
+    assert builds["late_joins"] == []  # the join target joined them: the build's process had nothing left to do
+    assert builds["renamed"]["paper:pdf-join"]["outputs"] == []  # paper/toolkit.pdf stays settle's to check
+    assert builds["renamed_pdf"] == builds["renamed_join"]
+    assert builds["renamed_pdf"] != builds["again"]  # the edit is in it
+
+
+def test_an_edit_that_adds_a_page_is_joined_after_the_parts_are_laid_out_again(builds):
+    root = builds["root"]
+    assert (root / "out" / "paper" / "toolkit.pdf").read_bytes() == join_afresh(root / "out", root / "longer.pdf")
 
 
 def test_an_edit_that_adds_a_page_renders_what_it_must(builds):

@@ -63,8 +63,11 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
     annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
     html = Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)
     parts = paper_parts_of(toolkit, annex["annex"])
-    if parts is not None:  # at scale: the PDF in parts, joined after the build (settle_build)
-        return [*_parts_targets(parts), html]
+    if parts is not None:  # at scale: the PDF in parts, joined by a target of its own (else settle_build)
+        from .paper_parts import join_target
+
+        made = _parts_targets(parts)
+        return [*made, join_target(BUILDER, made[1:]), html]
     return [Target(BUILDER, "pdf", (PDF_OUT,), deps, TEMPLATE_DEPS, annex), html]
 
 
@@ -115,7 +118,14 @@ def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | N
 
 
 def build_after(toolkit: Toolkit, target: Target, out: Path) -> dict[str, bytes]:
-    """A part: it waits for the page map's target, whose map it reads as a hint (paper_page_map.py)."""
+    """A part: it waits for the page map's target, whose map it reads as a hint (paper_page_map.py); the
+    join: it waits for the parts."""
+    if target.params.get("join"):
+        from .paper_parts import join_in_worker
+
+        parts = paper_parts_of(toolkit)
+        join_in_worker(out, parts, _parts_targets(parts)[1:], PDF_OUT)
+        return {}
     return build_target(toolkit, target)
 
 
