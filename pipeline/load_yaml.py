@@ -8,7 +8,8 @@ from pathlib import Path
 
 from . import provenance
 from .errors import Origin, SourceError
-from .model import Author, Document, Event, Figure, Reference, Section, Taxonomy, Term
+from .model import Taxonomy, Term
+from .publication import Author, Document, Event, Figure, Reference, Section
 from .sources.tables import display_path
 from .sources.texts import YamlDoc, read_markdown
 

@@ -18,7 +18,7 @@ from html import escape
 from typing import Callable
 
 from ..errors import SourceError
-from ..model import Section
+from ..publication import Section
 
 PLACEHOLDER = re.compile(r"^\{(figure|table):\s*([A-Za-z0-9_-]+)\s*\}$|^\{(references)\}$")
 
