@@ -460,7 +460,7 @@ def test_targets_declare_what_they_write(shipped):
 
 def test_rotated_labels_fit_their_boxes():
     from pipeline.render.text_metrics import text_width, wrap
-    from pipeline.render.paper import LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT, rotated_labels
+    from pipeline.render.rotated_labels import LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT, rotated_labels
 
     texts = ["Skills", "Internationalisation",
              "Use clusters to anticipate shocks and help SMEs respond through market intelligence and innovation support"]

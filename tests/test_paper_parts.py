@@ -67,6 +67,8 @@ def builds(tmp_path_factory):
     with contextlib.redirect_stdout(io.StringIO()) as said:  # no page map: one layout of the whole paper makes it
         fresh = build(root / "sources", root / "out")
     first = (root / "out" / "paper" / "toolkit.pdf").read_bytes()
+    memo = root / "out" / ".build" / "paper-parts"  # what the page map's target kept for the parts' targets
+    kept_left = sorted(p.name for p in memo.iterdir()) if memo.is_dir() else None
     first_map = json.loads((root / "out" / "paper" / "parts" / "page-map.json").read_text())
     settled_map = json.loads((root / "out" / ".build" / "hints" / "paper-page-map.json").read_text())
     forced = build(root / "sources", root / "out", force=True)  # with the last build's page map
@@ -87,7 +89,7 @@ def builds(tmp_path_factory):
     (root / "stale" / ".build" / "hints").mkdir(parents=True)
     (root / "stale" / ".build" / "hints" / "paper-page-map.json").write_text(json.dumps([[["nowhere"]] * 3] * 14))
     build(root / "longer", root / "stale")
-    return {"root": root, "fresh": fresh, "fresh_said": said.getvalue(), "first_map": first_map,
+    return {"root": root, "fresh": fresh, "fresh_said": said.getvalue(), "first_map": first_map, "kept_left": kept_left,
             "settled_map": settled_map, "forced": forced, "first": first, "again": again, "counts": counts,
             "renamed": renamed, "renamed_pdf": renamed_pdf, "renamed_join": renamed_join, "late_joins": late_joins,
             "longer": longer}
@@ -143,6 +145,28 @@ def test_a_fresh_build_lays_each_part_out_once(builds):
     assert builds["first_map"] == builds["settled_map"]  # the whole paper's one layout: the parts' own map
     assert len(builds["first_map"]) == 14
     assert "paper: built" not in builds["fresh_said"]  # no part laid out again after the build (settle)
+
+
+def test_a_fresh_build_lays_the_parts_out_in_order_and_their_targets_take_those_layouts(builds):
+    """The page map's target laid each part out on its way (paper_page_map.laid_out_in_order) and kept it;
+    every part's target took its own (a part whose HTML differed would have left the kept one behind)."""
+    assert builds["kept_left"] == []
+
+
+def test_a_parts_html_does_not_depend_on_the_pages_of_later_parts_it_does_not_refer_to(builds):
+    """What laying the parts out in order rests on: with the pages of the parts before it known and the
+    parts after it still a guess, each part but the front is the HTML it is with the final page map."""
+    from pipeline.load import load
+    from pipeline.render.paper import paper_parts_of
+    from pipeline.render.paper_parts import placed_html
+
+    parts = paper_parts_of(load(builds["root"] / "sources"))
+    final = builds["first_map"]
+    for k in range(1, len(parts.names)):
+        in_order = [*final[:k + 1], *(parts.guessed_pages(j) for j in range(k + 1, len(parts.names)))]
+        assert placed_html(parts, k, in_order)[0] == placed_html(parts, k, final)[0], parts.names[k]
+    front = [final[0], *(parts.guessed_pages(j) for j in range(1, len(parts.names)))]
+    assert placed_html(parts, 0, front)[0] != placed_html(parts, 0, final)[0]  # the contents show every part
 
 
 def test_a_part_lays_out_only_the_placeholder_pages_its_references_need(builds):

@@ -5,15 +5,13 @@ stylesheet and fonts (relative URLs, so it opens from file:// as well as from a 
 one Jinja template (templates/paper/paper.html.j2) and one stylesheet (templates/paper/paper.css); the
 `pdf` flag only changes how footnotes are set (page foot vs. end of section) and how CSS is attached.
 
-Python decides what geometry needs measuring (the rotated row labels of Tables 2-5, sized with the
+Python decides what geometry needs measuring (the rotated row labels of Tables 2-5, rotated_labels.py, sized with the
 font's own advance widths so no label is clipped); everything else about the look is in templates/.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from ..targets import Target
 from .common import event_dates, font_face_css, jinja_env, render_pdf
 from .paper_parts import part_marks, section_parts
 from .phone import readable_width
+from .rotated_labels import rotated_labels
 
 BUILDER = "paper"
 TEMPLATE_DEPS = ("paper", "fonts", "changes")  # changes/: the annex of a later edition
@@ -35,10 +34,6 @@ FONT_FILES = ("OpenSans-Regular.ttf", "OpenSans-Italic.ttf", "OpenSans-Semibold.
               "OpenSans-SemiboldItalic.ttf", "OpenSans-Bold.ttf", "OpenSans-BoldItalic.ttf")
 FONT_OUTS = tuple(f"paper/fonts/{name}" for name in FONT_FILES)
 BANDS_HINT = "paper-table5-bands"  # pipeline/hints.py: the passes that placed Table 5's area bands
-
-# Rotated labels (row heads of Tables 2-5): type size and weight as set in paper.css (.rot span).
-LABEL_PT, LABEL_WEIGHT, LABEL_LEADING, LABEL_PAD_PT = 8.5, 700, 1.2, 8.0
-LABEL_MIN_PT = 40.0  # the shortest box: a one-word label still reads as a row head
 
 # Past this many examples in one cell a row may run over pages (a row of up to 12 fits one page: paper.css keeps
 # it whole, a `long` one breaks); in Tables 2-4 the printed PDF is then laid out for scale (`at_scale`).
@@ -135,6 +130,7 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
         from .paper_page_map import build_page_map
 
         return build_page_map(paper_parts_of(toolkit), target, TEMPLATES / "paper",
+                              toolkit.document.source_date_epoch,
                               source="the paper (templates/paper or a link in sources/text)")
     if "part" in target.params:
         from .paper_parts import build_part
@@ -146,49 +142,6 @@ def build_target(toolkit: Toolkit, target: Target) -> dict[str, bytes]:
     return {HTML_OUT: paper_html(toolkit, pdf=False, annex=annex).encode("utf-8"),
             CSS_OUT: web_css().encode("utf-8"),
             **{out: (FONTS / name).read_bytes() for out, name in zip(FONT_OUTS, FONT_FILES)}}
-
-
-# -- rotated labels -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rotated:
-    """A row label set sideways: the box is `height` tall (the label's line length) and `width` wide."""
-
-    text: str
-    height: float  # pt
-    width: float  # pt
-    lines: int
-
-
-def rotated_labels(texts: list[str], max_lines: int = 1, max_height: float = 1e9,
-                   suffixes: dict[str, str] | None = None) -> dict[str, Rotated]:
-    """Sideways boxes for one table's labels, all as wide as the one needing the most lines.
-
-    Each label gets the shortest box (in steps of 4 pt) in which it wraps into at most `max_lines` lines,
-    unless that is taller than `max_height`: then it is `max_height` tall and takes more lines.
-    `suffixes` (text -> what follows it, e.g. a provenance mark) are measured with their label.
-    """
-    from .text_metrics import text_width, wrap
-
-    def lines_at(text: str, height: float) -> list[str]:
-        return wrap(text, height - LABEL_PAD_PT, LABEL_PT, LABEL_WEIGHT)
-
-    out: dict[str, Rotated] = {}
-    for label in texts:
-        suffix = (suffixes or {}).get(label, "")
-        text = f"{label} {suffix}" if suffix else label
-        height = max(LABEL_MIN_PT, text_width(text, LABEL_PT, LABEL_WEIGHT) / max_lines + LABEL_PAD_PT)
-        height = 4 * math.ceil(height / 4)
-        while len(lines_at(text, height)) > max_lines:
-            height += 4
-        height = min(height, max(max_height, LABEL_MIN_PT))  # too long: more lines rather than a taller row
-        lines = lines_at(text, height)
-        longest = max(text_width(line, LABEL_PT, LABEL_WEIGHT) for line in lines)
-        height = max(height, 4 * math.ceil((longest + LABEL_PAD_PT) / 4))  # one unbreakable word
-        out[label] = Rotated(label, height, 0.0, len(lines))
-    most = max((r.lines for r in out.values()), default=1)
-    width = math.ceil(most * LABEL_PT * LABEL_LEADING + LABEL_PAD_PT)
-    return {k: Rotated(r.text, r.height, width, r.lines) for k, r in out.items()}
 
 
 # -- the document ---------------------------------------------------------------------------------

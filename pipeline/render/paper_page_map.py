@@ -3,16 +3,27 @@
 A part is laid out with the other parts' pages as placeholders, so it needs the page map (every part's
 pages' anchors) before it is laid out. The last build leaves it as a hint; a fresh build has none. Laid
 out with a guess (one page a part), every part then saw the wrong page numbers and was laid out a second
-time after the build (settle): at 2,500 examples 12.4 s of CPU for the guess round plus 14 targets at
-the build's tail. One layout of the whole paper (HTML.render(), no PDF written: 9.9 s at 2,500, 3.8 s at
-250) gives the map the parts themselves make, page for page, so each part is laid out once.
+time after the build (settle). One layout of the whole paper gave the map instead (9.9 s of CPU at 2,500
+examples, 3.8 s at 250), after which each part was laid out once: the paper cost that layout more than
+the floor's one piece.
 
-That layout is a target of its own (`pdf-page-map`) that the parts wait for (`Target.after`, so it runs
+Now the parts are laid out in order (`laid_out_in_order`): a part's pages depend only on its own content
+(each part starts a page, paper.css has no left/right or first-page rules) and what it prints of the
+others is its first page's number and the pages of the anchors it refers to. The challenges refer to
+nothing and the back only to the front and itself, so once the parts before one are laid out its final
+HTML is known (part_html makes the parts after it plain placeholder pages); the front, whose contents
+refer to every part, goes first with a guess (its page count does not depend on the numbers it shows)
+and again last. Each part laid out with its final pages is kept (paper_part_memo.py) and its own target
+takes it: 15 layouts for 14 parts, no layout of the whole paper (at 2,500: the paper's targets 28.8-32.3 s
+→ 21.3 s of CPU at load 4-5, the same bytes).
+
+That work is a target of its own (`pdf-page-map`) that the parts wait for (`Target.after`, so it runs
 in the pool beside the other outputs). Its fingerprint does not follow the paper's content: it is made
 again only in a new output folder, when the templates or the code change, with --force, and in a settle
-round; it lays the paper out only when no page map from a last build fits, so an edit never lays out the
-whole paper. A map that is wrong (stale, or pages this layout could not place) costs what it always
-did, a second round for the parts that saw it; it never changes a byte (settle checks every part).
+round; it lays out only when no page map from a last build fits, so an edit never lays out the whole
+paper in order. A map that is wrong (stale, or a front part that moved) costs what it always did, a
+second round for the parts that saw it; it never changes a byte (settle checks every part, and a part
+takes a kept layout only of exactly the HTML it would lay out).
 A layout that fails gives no map: the parts then report the error themselves (a failed target whose
 fingerprint never changes would never be retried).
 """
@@ -34,56 +45,42 @@ def page_map_target(builder: str, templates: tuple[str, ...]):
                   templates, {"page_map": True})
 
 
-def whole_html(parts: Split) -> str:
-    """The paper's HTML as it was split (the part marks included)."""
-    out = []
-    for text, (k, html) in zip(parts.texts, parts.pieces):
-        out.append(f"{text}<!--part:{parts.names[k]}-->{html}<!--/part-->")
-    out.append(parts.texts[-1])
-    return "".join(out)
+def laid_out_in_order(parts: Split, base_dir, epoch: int, templates: tuple[str, ...], *, source: str) -> list:
+    """The page map the parts make, laid out one after another: the front part first with a guess of the
+    others (its own pages: the contents do not move them), then each other part with the pages of those
+    before it known (its first page; the parts after it are plain placeholders unless it refers to them,
+    part_html), then the front part again with every page known. Each part laid out with its final
+    pages is kept for its own target (paper_part_memo.py), which so lays out nothing."""
+    from . import paper_part_memo
+    from .paper_parts import placed_html, render_part
+
+    paper_part_memo.clear()
+    _, front = render_part(parts, 0, None, base_dir, epoch, source=source)  # a guess: no PDF
+    pages = [front["pages"], *(parts.guessed_pages(j) for j in range(1, len(parts.names)))]
+    for k in [*range(1, len(parts.names)), 0]:
+        html = placed_html(parts, k, pages)[0]
+        pdf, info = render_part(parts, k, pages, base_dir, epoch, source=source)
+        paper_part_memo.keep(paper_part_memo.key(templates, parts.names[k], html, epoch), pdf, info)
+        pages[k] = info["pages"]
+    return pages
 
 
-def map_of_layout(parts: Split, pages: list[list[str]]) -> list | None:
-    """The whole paper's pages (each page's anchors) cut into the parts' pages, or None when they cannot be
-    told apart: a part's first page is the first holding one of its ids (every part starts a page), and
-    every page may hold only ids of the part it falls in."""
-    owner: dict[str, int] = {}
-    for j in range(len(parts.names)):
-        for anchor in parts.guessed_pages(j)[0]:
-            owner.setdefault(anchor, j)
-    firsts = [0]
-    for j in range(1, len(parts.names)):
-        first = next((i for i, anchors in enumerate(pages) if any(owner.get(a) == j for a in anchors)), None)
-        if first is None or first <= firsts[-1]:
-            return None
-        firsts.append(first)
-    cuts = [*firsts, len(pages)]
-    page_map = [pages[cuts[j]:cuts[j + 1]] for j in range(len(parts.names))]
-    if any(owner.get(a) != j for j, own in enumerate(page_map) for page in own for a in page):
-        return None
-    return page_map
-
-
-def first_page_map(parts: Split, base_dir, *, source: str) -> list | None:
-    """The last build's page map if it fits these parts, else the one a layout of the whole paper makes
+def first_page_map(parts: Split, base_dir, epoch: int, templates: tuple[str, ...], *, source: str) -> list | None:
+    """The last build's page map if it fits these parts, else the one the parts make laid out in order
     (kept as the hint the parts read), else None."""
     from .. import hints
-    from .common import layout_html
 
     known = hints.read(PAGE_MAP_HINT)
     if fits(known, parts):
         return known
     try:
-        document = layout_html(whole_html(parts), base_dir, source=source)
+        page_map = laid_out_in_order(parts, base_dir, epoch, templates, source=source)
     except Exception:  # noqa: BLE001 (no map: each part lays itself out and reports what is wrong)
         return None
-    page_map = map_of_layout(parts, [sorted(page.anchors) for page in document.pages])
-    del document
-    if page_map is not None:
-        hints.write(PAGE_MAP_HINT, page_map)
+    hints.write(PAGE_MAP_HINT, page_map)
     return page_map
 
 
-def build_page_map(parts: Split, target, base_dir, *, source: str) -> dict[str, bytes]:
-    page_map = first_page_map(parts, base_dir, source=source)
+def build_page_map(parts: Split, target, base_dir, epoch: int, *, source: str) -> dict[str, bytes]:
+    page_map = first_page_map(parts, base_dir, epoch, target.templates, source=source)
     return {target.outputs[0]: json.dumps(page_map, sort_keys=True).encode()}

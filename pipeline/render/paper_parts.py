@@ -16,7 +16,7 @@ elements are the same as in one layout), and its page info (anchors per page, na
 bookmarks with their levels) goes beside it as JSON.
 
 The page map is a layout hint (pipeline/hints.py, PAGE_MAP_HINT): every part's pages' anchors as the last
-build left them (a fresh build's from one layout of the whole paper: paper_page_map.py). A part records what
+build left them (a fresh build's from the parts laid out in order: paper_page_map.py). A part records what
 it was laid out with (its first page and the page of each anchor it refers to); `settle` (after the build)
 compares that with the page map the parts themselves now make, and lays out again, through the build, the
 parts that saw another map, until none did. Only then are the parts
@@ -146,6 +146,11 @@ def part_html(parts: Split, k: int, pages: dict[int, list[list[str]]]) -> tuple[
     WeasyPrint's digest of the file it wrote, placeholder pages and all (the joined bytes stay as they were)."""
     wanted = set(parts.references(k))
     last = {part: i for i, (part, _) in enumerate(parts.pieces)}
+    # past the last part holding an anchor k refers to, nothing k shows depends on the pages: each part
+    # is one plain placeholder page, so that k's HTML does not depend on how many pages they have
+    # (paper_page_map.py lays the parts out in order, each before the later ones' pages are known)
+    referred = max((j for j, own in pages.items() if wanted.intersection(a for page in own for a in page)),
+                   default=-1)
     out, steps = [], set()
     before = after = 0
     page, previous = 0, -1  # the page in the whole paper (k's own pages not counted), the last laid out
@@ -154,6 +159,9 @@ def part_html(parts: Split, k: int, pages: dict[int, list[list[str]]]) -> tuple[
         if part == k:
             out.append(html)
             previous = page - 1  # counted from k's last page on: one step more than its distance
+        elif last[part] == i and k > 0 and part > max(k, referred):
+            out.append(f'<div class="{PLACEHOLDER_PAGE}"></div>')
+            after += 1
         elif last[part] == i:
             laid = {n for n, anchors in enumerate(pages[part]) if k == 0 or wanted.intersection(anchors)}
             if pages[part] and (not laid or part + 1 == k):
@@ -211,14 +219,20 @@ def anchor_pages(page_map: list[list[list[str]]]) -> tuple[list[int], dict[str, 
     return firsts, where
 
 
+def placed_html(parts: Split, k: int, page_map) -> tuple[str, int, int, dict, list | None]:
+    """Part k's HTML laid out with `page_map` (part_html), its placeholders before and after its own pages,
+    the other parts' pages it was made from, and the page map if it fits (None: a guess)."""
+    known = page_map if fits(page_map, parts) else None
+    # no page map (a fresh build): one page a part, holding every id of its HTML, so that no link is lost
+    pages = {j: (known[j] if known else parts.guessed_pages(j)) for j in range(len(parts.names)) if j != k}
+    return (*part_html(parts, k, pages), pages, known)
+
+
 def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source: str) -> tuple[bytes, dict]:
     """Part k's own pages as a tagged PDF, and its page info (see the module's docstring)."""
     from .common import layout_html, layout_pdf
 
-    known = page_map if fits(page_map, parts) else None
-    # no page map (a fresh build): one page a part, holding every id of its HTML, so that no link is lost
-    pages = {j: (known[j] if known else parts.guessed_pages(j)) for j in range(len(parts.names)) if j != k}
-    html, placeholders_before, placeholders_after = part_html(parts, k, pages)
+    html, placeholders_before, placeholders_after, pages, known = placed_html(parts, k, page_map)
     document = layout_html(html, base_dir, source=source)
     first = sum(len(pages[j]) for j in range(k))  # k's first page in the whole paper
     own = range(placeholders_before, len(document.pages) - placeholders_after)
@@ -282,10 +296,15 @@ def join_target(builder: str, part_targets: list):
 
 
 def build_part(parts: Split, target, base_dir, epoch: int, *, source: str) -> dict[str, bytes]:
+    """Part k as the page map's target laid it out on its way (paper_part_memo.py), else laid out now."""
     from .. import hints
+    from . import paper_part_memo
 
     k = target.params["part"]
-    pdf, info = render_part(parts, k, hints.read(PAGE_MAP_HINT), base_dir, epoch, source=source)
+    page_map = hints.read(PAGE_MAP_HINT)
+    html, *_, known = placed_html(parts, k, page_map)
+    kept = known and paper_part_memo.take(paper_part_memo.key(target.templates, parts.names[k], html, epoch))
+    pdf, info = kept or render_part(parts, k, page_map, base_dir, epoch, source=source)
     info["key"] = parts.key(k)
     return {target.outputs[0]: pdf, target.outputs[1]: json.dumps(info, sort_keys=True).encode()}
 
