@@ -1,5 +1,6 @@
 """WeasyPrint made ready in the build's process before its pool forks (pipeline/render/prewarm.py): only
-for builders that lay out PDFs, once per process, and what it made ready is what the workers would use."""
+for builders that lay out PDFs, when every worker would lay one out, once per process, and what it made
+ready is what the workers would use."""
 from __future__ import annotations
 
 import json
@@ -13,12 +14,13 @@ import json, sys
 from pipeline.render import prewarm, shared_css
 from pipeline.render.handout_fit import _environment
 seen = {"none": sorted(prewarm.before_fork(["site", "roadmaps"])),
+        "one": sorted(prewarm.before_fork(["site", "handouts", "site"], workers=2)),
         "weasyprint_before": "weasyprint" in sys.modules}
-seen["warmed"] = sorted(prewarm.before_fork(["site", "handouts"]))
+seen["warmed"] = sorted(prewarm.before_fork(["site", "handouts", "handouts"], workers=2))
 seen["weasyprint_after"] = "weasyprint" in sys.modules
 seen["sheets"] = [key[0].rsplit("/", 1)[-1] for key in shared_css._PARSED]
 seen["templates"] = _environment.cache_info().currsize
-seen["again"] = sorted(prewarm.before_fork(["handouts"]))
+seen["again"] = sorted(prewarm.before_fork(["handouts", "handouts"]))
 print(json.dumps(seen))
 """
 
@@ -27,6 +29,7 @@ def test_weasyprint_is_made_ready_once_and_only_for_pdf_builders():
     run = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT, capture_output=True, text=True, check=True)
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["none"] == [] and not seen["weasyprint_before"]  # the web tool and roadmaps need none of it
+    assert seen["one"] == []  # one PDF for two workers: its own worker's start costs the same, in parallel
     assert seen["warmed"] == ["handouts"] and seen["weasyprint_after"]
     assert seen["sheets"] == ["handouts.css"]  # parsed once, shared with every handout layout (shared_css.py)
     assert seen["templates"] == 1

@@ -34,9 +34,17 @@ _WARM_PAGE = """<!DOCTYPE html>
 _done: set[str] = set()
 
 
-def before_fork(builders: Iterable[str]) -> set[str]:
+def before_fork(builders: Iterable[str], workers: int = 2) -> set[str]:
     """Make ready in this process what the pool's workers would each make ready on their first target of
-    these builders; returns the builders warmed now (none twice in one process: `invoke watch`)."""
+    these builders (`builders`: one per target to build); returns the builders warmed now (none twice in
+    one process: `invoke watch`).
+
+    Only when there are at least as many such targets as workers: the warm-up is serial here, so it saves
+    wall time only if every worker would otherwise have paid it (with one PDF to make, its worker's start
+    and the warm-up cost the same, and the warm-up would delay the other worker's web pages)."""
+    builders = list(builders)
+    if sum(b in WEASYPRINT_BUILDERS for b in builders) < workers:
+        return set()
     wanted = (set(builders) & WEASYPRINT_BUILDERS) - _done
     if not wanted:
         return set()
