@@ -56,13 +56,9 @@ CUT_OPTIONS = (("flavor", "woff2"), ("layout_features", ("*",)), ("name_IDs", ("
 
 def web_font_cache() -> Path | None:
     """Where cut web fonts are kept: $TOOLKIT_CACHE, else the user's cache folder (XDG); "" turns it off."""
-    import os
+    from ..paths import user_cache
 
-    root = os.environ.get("TOOLKIT_CACHE")
-    if root is None:
-        base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if Path.home() != Path("/") else "")
-        root = str(Path(base) / "cluster-toolkit-press") if base else ""
-    return Path(root) / "web-fonts" if root else None
+    return user_cache("web-fonts")
 
 
 def _cut_key(ttf: bytes) -> str:

@@ -6,16 +6,24 @@ decoded, projected with a Lambert azimuthal equal-area projection centred on Eur
 the EU's own statistical maps, ETRS89-LAEA) and rounded to whole units of a fixed viewBox, so the SVG is
 small and the same bytes every build. Without the package the map is left out (the country list is the
 content; the map is a way in), and `map["missing"]` says why.
+
+Decoding and projecting the ~80,000 points costs ~0.2 s of CPU, in every build that writes the country
+view (a fresh build, and every edit of an example: the view counts them), yet depends on nothing in the
+sources: like the web fonts' cut, the shapes are kept once per machine (paths.user_cache, `map-shapes/`)
+under a hash of the atlas, this module's code and pycountry's version, with a checksum; a missing,
+torn or other entry is projected again.
 """
 from __future__ import annotations
 
 import json
 import math
 from functools import lru_cache
+from pathlib import Path
 
-from ..paths import PROJECT
+from ..paths import PROJECT, user_cache
 
 ATLAS = PROJECT / "node_modules" / "world-atlas" / "countries-50m.json"
+CACHE = "map-shapes"  # under paths.user_cache: the projected shapes, once per machine
 WIDTH, HEIGHT = 600, 520
 CENTRE_LON, CENTRE_LAT = 12.0, 52.0
 SCALE = 1.05  # viewBox units per km / 1000: Lisbon to Helsinki and Crete to the North Cape fit
@@ -34,10 +42,54 @@ def _project(lon: float, lat: float) -> tuple[float, float]:
 
 @lru_cache(maxsize=2)
 def _shapes(path: str, mtime: float) -> dict[str, str]:
-    """ISO alpha-2 code -> SVG path data of the country's rings that reach into the view."""
+    """ISO alpha-2 code -> SVG path data of the country's rings that reach into the view (kept per machine)."""
+    import hashlib
+
     import pycountry
 
-    data = json.loads(open(path, encoding="utf-8").read())
+    atlas = Path(path).read_bytes()
+    key = hashlib.sha256(b"\0".join([Path(__file__).read_bytes(), pycountry.__version__.encode(), atlas])).hexdigest()
+    folder = user_cache(CACHE)
+    kept = _read_kept(folder / f"{key}.json") if folder else None
+    if kept is not None:
+        return kept
+    shapes = _project_shapes(atlas)
+    if folder is not None:
+        _keep(folder, key, shapes)
+    return shapes
+
+
+def _read_kept(path: Path) -> dict[str, str] | None:
+    import hashlib
+
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        shapes = entry["shapes"]
+        if entry["check"] != hashlib.sha256(json.dumps(shapes, sort_keys=True).encode()).hexdigest():
+            return None
+        return {str(code): str(d) for code, d in shapes.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _keep(folder: Path, key: str, shapes: dict[str, str]) -> None:
+    """Keep the shapes for the next build on this machine (lost if it cannot be written: only a saving);
+    the entries of another atlas or code go: one stays."""
+    import hashlib
+
+    from ..outputs import keep_bytes
+
+    check = hashlib.sha256(json.dumps(shapes, sort_keys=True).encode()).hexdigest()
+    keep_bytes(folder / f"{key}.json", json.dumps({"check": check, "shapes": shapes}, sort_keys=True).encode())
+    for other in folder.glob("*.json"):
+        if other.stem != key:
+            other.unlink(missing_ok=True)
+
+
+def _project_shapes(atlas: bytes) -> dict[str, str]:
+    import pycountry
+
+    data = json.loads(atlas)
     (sx, sy), (tx, ty) = data["transform"]["scale"], data["transform"]["translate"]
     arcs = []
     for arc in data["arcs"]:  # quantized and delta-encoded
