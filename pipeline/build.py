@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import importlib
 import os
 import sys
 import time
@@ -25,13 +24,14 @@ from .model import Toolkit
 from .outputs import atomic_write_bytes
 from .buildstate import BuildLock, fold_journal, journal, read_manifest, replay, worker_started, write_manifest
 from .oserrors import OSProblem
+from .planning import builder_module, collect_targets, fingerprint_version  # noqa: F401 (collect_targets: tests)
 from .pool_feeder import Feeder
 from .schedule import longest_first
 from .staleness import edited_outputs, failed_before, is_stale, remove_leftovers
 from .progress import Progress
 from .render.prewarm import before_fork
 from .targets import Target, fingerprint, forget_templates
-from .uptodate import BUILDERS, available_builders, code_version
+from .uptodate import BUILDERS, available_builders
 from .waiting import Waiting, combined
 from .worker_memory import collector_paused, give_back_memory
 from .urlsafety import safe_html_bytes, unsafe_docx_links
@@ -55,23 +55,6 @@ class Summary:
     def line(self) -> str:
         return (f"built {len(self.built)}, skipped {len(self.skipped)} (up to date), "
                 f"failed {len(self.failed)} in {self.seconds:.1f} s")
-
-
-def builder_module(name: str):
-    return importlib.import_module(f"pipeline.render.{name}")
-
-
-def collect_targets(toolkit: Toolkit, builders, options: dict | None = None) -> list[Target]:
-    targets: list[Target] = []
-    for name in builders:
-        targets.extend(builder_module(name).targets(toolkit, dict(options or {})))
-    seen: dict[str, str] = {}
-    for t in targets:  # two targets writing one file would race in the pool
-        for out in t.outputs:
-            if out in seen:
-                raise PipelineError(f"both {seen[out]} and {t.id} would write output/{out}")
-            seen[out] = t.id
-    return targets
 
 
 # -- the workers ---------------------------------------------------------------------------------
@@ -157,13 +140,14 @@ def link_safe(rel: str, data: bytes) -> bytes:
 
 def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
                 jobs: int | None = None, progress: bool = True, after: dict[str, dict] | None = None,
-                gate=None) -> Summary:
+                gate=None, known_prints: dict[str, str] | None = None) -> Summary:
     """Build the stale targets (all with `force`), in parallel when there is more than one.
 
     `after`: builder -> options of its after-build step; in parallel, the step of a builder with targets to
     build runs in the pool once they are done (Summary.after_done), the caller runs the others.
     `gate()`, if given, is called once what is stale is known and before anything is built: it may raise
-    (the check's verdict, taken while the targets were fingerprinted).
+    (the check's verdict, taken while the targets were fingerprinted). `known_prints`: fingerprints of some
+    of the targets already made (collect_targets' planning child).
     """
     global _TOOLKIT
     out = Path(out)
@@ -174,10 +158,11 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         manifest = read_manifest(out)
         fold_journal(out, manifest)  # what a killed build finished
         # the code's version, and proof or final: a proof and a final differ everywhere
-        version = code_version() + ("+final" if toolkit.final else "")
+        version = fingerprint_version(toolkit)
         forget_templates()
         memo: dict = {}  # each model record hashed once for all targets
-        prints = combined(targets, {t.id: fingerprint(t, version, memo) for t in targets})
+        known = known_prints or {}  # made by the planning child (planning.py), with this same version
+        prints = combined(targets, {t.id: known.get(t.id) or fingerprint(t, version, memo) for t in targets})
         del memo
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
@@ -337,17 +322,19 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
 
     from .stages import stage
 
+    known_prints: dict[str, str] = {}
     try:
         try:
             with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
-                targets = collect_targets(toolkit, builders, options)
+                targets = collect_targets(toolkit, builders, options, prints=known_prints)
         except Exception:
             checked()  # a check error is what the user hears about first, as when it ran before planning
             raise
         # a builder's step over what its targets wrote (handouts: drop card parts no longer made): in the
         # pool once its targets are done (run_targets), else here
         steps = {name: dict(options or {}) for name in builders if hasattr(builder_module(name), "after_build")}
-        summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps, gate=checked)
+        summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps, gate=checked,
+                              known_prints=known_prints)
     finally:
         check.close()
     for name in steps:
