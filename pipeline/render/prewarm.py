@@ -54,15 +54,22 @@ def before_fork(builders: Iterable[str], workers: int = 2) -> set[str]:
         if "handouts" in wanted:
             from .handout_fit import _environment
 
-            _environment()  # the handouts' templates compiled
+            _compile(_environment(), "handouts")
         if "paper" in wanted:
             from .paper import _environment as paper_environment
 
-            paper_environment()
+            _compile(paper_environment(), "paper")
     except Exception:  # noqa: BLE001 (only a saving: the worker meets the same problem and reports it)
         return set()
     _done.update(wanted)
     return wanted
+
+
+def _compile(env, folder: str) -> None:
+    """Every template of templates/<folder> compiled into the renderer's one environment (~0.08 s a
+    folder), which keeps them: a template's globals are read when it renders, not when it is compiled."""
+    for path in sorted((TEMPLATES / folder).glob("*.j2")):
+        env.get_template(path.name)
 
 
 def _weasyprint() -> None:
