@@ -51,6 +51,7 @@ def laid_out_in_order(parts: Split, base_dir, epoch: int, templates: tuple[str, 
     before it known (its first page; the parts after it are plain placeholders unless it refers to them,
     part_html), then the front part again with every page known. Each part laid out with its final
     pages is kept for its own target (paper_part_memo.py), which so lays out nothing."""
+    from ..worker_memory import give_back_memory
     from . import paper_part_memo
     from .paper_parts import placed_html, render_part
 
@@ -58,6 +59,7 @@ def laid_out_in_order(parts: Split, base_dir, epoch: int, templates: tuple[str, 
     _, front = render_part(parts, 0, None, base_dir, epoch, source=source)  # a guess: no PDF
     pages = [front["pages"], *(parts.guessed_pages(j) for j in range(1, len(parts.names)))]
     for k in [*range(1, len(parts.names)), 0]:
+        give_back_memory()  # the last layout's cycles: the build collects after a target, not inside one
         html = placed_html(parts, k, pages)[0]
         pdf, info = render_part(parts, k, pages, base_dir, epoch, source=source)
         paper_part_memo.keep(paper_part_memo.key(templates, parts.names[k], html, epoch), pdf, info)
