@@ -231,7 +231,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                     queued.extend(finished(t.id, error, result))
             else:
                 # WeasyPrint's start paid once here, not once a worker (render/prewarm.py)
-                before_fork([t.builder for t in todo], jobs)
+                before_fork(todo, jobs)
                 # the toolkit the workers inherit is never freed: out of the collector's sight, its pages
                 # stay shared with the parent instead of being copied into each worker by a collection
                 gc.freeze()

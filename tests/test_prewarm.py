@@ -13,14 +13,19 @@ PROBE = """
 import json, sys
 from pipeline.render import prewarm, shared_css
 from pipeline.render.handout_fit import _environment
-seen = {"none": sorted(prewarm.before_fork(["site", "roadmaps"])),
-        "one": sorted(prewarm.before_fork(["site", "handouts", "site"], workers=2)),
+from pipeline.targets import Target
+def t(builder, *outputs):
+    return Target(builder, "x", outputs, deps={})
+page, html = t("site", "site/index.html"), t("paper", "paper/index.html", "paper/paper.css")
+matrix, cards = t("handouts", "handouts/priority-green-a4.pdf"), t("handouts", "handouts/example-cards-a4.pdf")
+seen = {"none": sorted(prewarm.before_fork([page, t("roadmaps", "roadmaps/x.docx")])),
+        "one": sorted(prewarm.before_fork([page, matrix, html, t("paper", "paper/parts/page-map.json")], workers=2)),
         "weasyprint_before": "weasyprint" in sys.modules}
-seen["warmed"] = sorted(prewarm.before_fork(["site", "handouts", "handouts"], workers=2))
+seen["warmed"] = sorted(prewarm.before_fork([page, matrix, cards], workers=2))
 seen["weasyprint_after"] = "weasyprint" in sys.modules
 seen["sheets"] = [key[0].rsplit("/", 1)[-1] for key in shared_css._PARSED]
 seen["templates"] = sorted(key[1] for key in _environment().cache.keys())  # compiled, kept
-seen["again"] = sorted(prewarm.before_fork(["handouts", "handouts"]))
+seen["again"] = sorted(prewarm.before_fork([matrix, cards]))
 print(json.dumps(seen))
 """
 

@@ -34,17 +34,19 @@ _WARM_PAGE = """<!DOCTYPE html>
 _done: set[str] = set()
 
 
-def before_fork(builders: Iterable[str], workers: int = 2) -> set[str]:
-    """Make ready in this process what the pool's workers would each make ready on their first target of
-    these builders (`builders`: one per target to build); returns the builders warmed now (none twice in
-    one process: `invoke watch`).
+def before_fork(targets: Iterable, workers: int = 2) -> set[str]:
+    """Make ready in this process what the pool's workers would each make ready on their first PDF of
+    these targets' builders; returns the builders warmed now (none twice in one process: `invoke watch`).
 
-    Only when there are at least as many such targets as workers: the warm-up is serial here, so it saves
-    wall time only if every worker would otherwise have paid it (with one PDF to make, its worker's start
-    and the warm-up cost the same, and the warm-up would delay the other worker's web pages)."""
-    builders = list(builders)
-    if sum(b in WEASYPRINT_BUILDERS for b in builders) < workers:
+    Only when at least as many of the targets write a PDF as there are workers: the warm-up is serial
+    here, so it saves wall time only if every worker would otherwise have paid it (with one PDF to make,
+    its worker's start and the warm-up cost the same, and the warm-up would delay the other worker's web
+    pages). The paper's web page and the joins of its parts write no PDF of their own: not counted."""
+    targets = list(targets)
+    pdfs = [t for t in targets if t.builder in WEASYPRINT_BUILDERS and any(o.endswith(".pdf") for o in t.outputs)]
+    if len(pdfs) < workers:
         return set()
+    builders = [t.builder for t in targets]
     wanted = (set(builders) & WEASYPRINT_BUILDERS) - _done
     if not wanted:
         return set()
