@@ -140,14 +140,13 @@ def link_safe(rel: str, data: bytes) -> bytes:
 
 def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "output", force: bool = False,
                 jobs: int | None = None, progress: bool = True, after: dict[str, dict] | None = None,
-                gate=None, known_prints: dict[str, str] | None = None) -> Summary:
+                gate=None) -> Summary:
     """Build the stale targets (all with `force`), in parallel when there is more than one.
 
     `after`: builder -> options of its after-build step; in parallel, the step of a builder with targets to
     build runs in the pool once they are done (Summary.after_done), the caller runs the others.
     `gate()`, if given, is called once what is stale is known and before anything is built: it may raise
-    (the check's verdict, taken while the targets were fingerprinted). `known_prints`: fingerprints of some
-    of the targets already made (collect_targets' planning child).
+    (the check's verdict, taken while the targets were fingerprinted).
     """
     global _TOOLKIT
     out = Path(out)
@@ -161,8 +160,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
         version = fingerprint_version(toolkit)
         forget_templates()
         memo: dict = {}  # each model record hashed once for all targets
-        known = known_prints or {}  # made by the planning child (planning.py), with this same version
-        prints = combined(targets, {t.id: known.get(t.id) or fingerprint(t, version, memo) for t in targets})
+        prints = combined(targets, {t.id: fingerprint(t, version, memo) for t in targets})
         del memo
         todo = [t for t in targets if force or is_stale(t, prints[t.id], manifest, out)]
         summary.skipped = [t.id for t in targets if t not in todo]
@@ -322,19 +320,17 @@ def build_command(sources: Path, builders, options: dict | None = None, *, force
 
     from .stages import stage
 
-    known_prints: dict[str, str] = {}
     try:
         try:
             with stage(f"planning the outputs of {len(toolkit.examples):,} examples"):  # what each target shows
-                targets = collect_targets(toolkit, builders, options, prints=known_prints)
+                targets = collect_targets(toolkit, builders, options)
         except Exception:
             checked()  # a check error is what the user hears about first, as when it ran before planning
             raise
         # a builder's step over what its targets wrote (handouts: drop card parts no longer made): in the
         # pool once its targets are done (run_targets), else here
         steps = {name: dict(options or {}) for name in builders if hasattr(builder_module(name), "after_build")}
-        summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps, gate=checked,
-                              known_prints=known_prints)
+        summary = run_targets(toolkit, targets, out=out, force=force, jobs=jobs, after=steps, gate=checked)
     finally:
         check.close()
     for name in steps:

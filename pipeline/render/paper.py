@@ -52,8 +52,10 @@ def _deps(tk: Toolkit) -> dict:
 
 
 def targets(toolkit: Toolkit, options: dict) -> list[Target]:
+    from ..edition_pair import since_previous
+
     deps = _deps(toolkit)
-    annex = {"annex": _annex_of(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
+    annex = {"annex": since_previous(toolkit)}  # "Changes since the previous edition" (pipeline/changes.py)
     html = Target(BUILDER, "html", (HTML_OUT, CSS_OUT, *FONT_OUTS), deps, TEMPLATE_DEPS, annex)
     parts = paper_parts_of(toolkit, annex["annex"])
     if parts is not None:  # at scale: the PDF in parts, joined by a target of its own (else settle_build)
@@ -65,27 +67,6 @@ def targets(toolkit: Toolkit, options: dict) -> list[Target]:
 
 
 _PARTS: list = []  # (toolkit, the paper's parts) of the last toolkit asked: forked workers inherit it
-_ANNEX: list = []  # (toolkit, its annex) adopted from the planning child (pipeline/planning.py)
-
-
-def plan_aside(toolkit: Toolkit, options: dict):
-    """What planning the paper costs, made in a forked child beside the other builders' (planning.py)."""
-    annex = _annex_of(toolkit)
-    return annex, paper_parts_of(toolkit, annex)
-
-
-def adopt_plan(toolkit: Toolkit, plan) -> None:
-    annex, parts = plan
-    _ANNEX[:] = [(toolkit, annex)]
-    _PARTS[:] = [(toolkit, parts)]
-
-
-def _annex_of(tk: Toolkit):
-    if _ANNEX and _ANNEX[0][0] is tk:
-        return _ANNEX[0][1]
-    from ..edition_pair import since_previous
-
-    return since_previous(tk)
 
 
 def paper_parts_of(tk: Toolkit, annex=None):
@@ -98,7 +79,9 @@ def paper_parts_of(tk: Toolkit, annex=None):
     from .paper_parts import split
 
     if annex is None:
-        annex = _annex_of(tk)
+        from ..edition_pair import since_previous
+
+        annex = since_previous(tk)
     parts = split(paper_html(tk, pdf=True, annex=annex, scale=True))
     _PARTS[:] = [(tk, parts)]
     return parts
