@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..model import Toolkit
 from ..urlsafety import web_link
-from . import qr_cache, qr_mask, short_links
+from . import qr_cache, short_links
 from .printed import printed_url
 
 QR_SIZE_MM = 28.0  # with the quiet zone; a denser code is printed larger (QR_MIN_MODULE_MM)
@@ -62,6 +62,7 @@ def qr_code(link: str):
     if kept is not None:
         return segno.make(link, error=kept.error, version=kept.version, mask=kept.mask, micro=False,
                           boost_error=False)
+    from . import qr_mask  # imports numpy: only when a code is not kept in .build/qr
     for level in QR_ERROR_LEVELS:
         code = qr_mask.make(link, level)
         if code.symbol_size(border=QR_QUIET_MODULES)[0] * QR_MIN_MODULE_MM <= QR_SIZE_MM:
