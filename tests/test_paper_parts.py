@@ -109,11 +109,11 @@ def join_afresh(out: Path, joined: Path) -> bytes:
 
 @contextlib.contextmanager
 def joins_after_the_pool():
-    """Counts the joins made by the build's process after the pool (paper_parts.settle), where the parts
+    """Counts the joins made by the build's process after the pool (paper_settle.settle), where the parts
     were joined before the join target (paper.py `pdf-join`) joined them in a worker."""
-    from pipeline.render import paper_parts, pdfjoin
+    from pipeline.render import paper_settle, pdfjoin
 
-    settle, join_tagged, late, inside = paper_parts.settle, pdfjoin.join_tagged, [], []
+    settle, join_tagged, late, inside = paper_settle.settle, pdfjoin.join_tagged, [], []
 
     def settling(*args, **kwargs):
         inside.append(True)
@@ -127,11 +127,11 @@ def joins_after_the_pool():
             late.append(args[0])
         return join_tagged(*args, **kwargs)
 
-    paper_parts.settle, pdfjoin.join_tagged = settling, joining
+    paper_settle.settle, pdfjoin.join_tagged = settling, joining
     try:
         yield late
     finally:
-        paper_parts.settle, pdfjoin.join_tagged = settle, join_tagged
+        paper_settle.settle, pdfjoin.join_tagged = settle, join_tagged
 
 
 def test_the_paper_at_scale_is_built_in_parts(builds):

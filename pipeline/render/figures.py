@@ -10,166 +10,24 @@ PDF /Figure's /Alt; browsers read it as the image's name). Reused by the paper, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from html import escape
 
 from ..errors import SourceError
 from ..model import Figure
-from .text_metrics import FONT_FAMILY, LEADING, DoesNotFit, Fitted, fit
-
-# -- the canvas ----------------------------------------------------------------------------------
-
-@dataclass
-class Canvas:
-    """SVG elements in user units; text is fitted to boxes and placed centred (or left-aligned)."""
-
-    figure: Figure
-    width: float
-    height: float
-    parts: list[str] = field(default_factory=list)
-
-    def _attrs(self, **attrs) -> str:
-        out = []
-        for key, value in attrs.items():
-            if value is None:
-                continue
-            if isinstance(value, float):
-                value = f"{value:.2f}".rstrip("0").rstrip(".")
-            out.append(f'{key.rstrip("_").replace("_", "-")}="{escape(str(value), quote=True)}"')
-        return " ".join(out)
-
-    def add(self, tag: str, **attrs) -> None:
-        self.parts.append(f"<{tag} {self._attrs(**attrs)}/>")
-
-    def rect(self, x, y, w, h, cls, rx=0.0) -> None:
-        self.add("rect", x=float(x), y=float(y), width=float(w), height=float(h), rx=float(rx) or None,
-                 class_=cls)
-
-    def polygon(self, points, cls) -> None:
-        self.add("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in points), class_=cls)
-
-    def circle(self, cx, cy, r, cls) -> None:
-        self.add("circle", cx=float(cx), cy=float(cy), r=float(r), class_=cls)
-
-    def ellipse(self, cx, cy, rx, ry, cls) -> None:
-        self.add("ellipse", cx=float(cx), cy=float(cy), rx=float(rx), ry=float(ry), class_=cls)
-
-    def line(self, x1, y1, x2, y2, cls) -> None:
-        self.add("line", x1=float(x1), y1=float(y1), x2=float(x2), y2=float(y2), class_=cls)
-
-    def arrow(self, x1, y1, x2, y2, cls="fig-arrow", head=9.0, double=False) -> None:
-        """A line with a drawn arrowhead (polygons render the same everywhere; markers do not)."""
-        angle = math.atan2(y2 - y1, x2 - x1)
-        back = head * 0.9
-
-        def tip(x, y, a):
-            left = (x - head * math.cos(a) + head * 0.5 * math.sin(a), y - head * math.sin(a) - head * 0.5 * math.cos(a))
-            right = (x - head * math.cos(a) - head * 0.5 * math.sin(a), y - head * math.sin(a) + head * 0.5 * math.cos(a))
-            self.polygon([(x, y), left, right], f"{cls}-head")
-
-        sx = x1 + (back * math.cos(angle) if double else 0)
-        sy = y1 + (back * math.sin(angle) if double else 0)
-        self.line(sx, sy, x2 - back * math.cos(angle), y2 - back * math.sin(angle), cls)
-        tip(x2, y2, angle)
-        if double:
-            tip(x1, y1, angle + math.pi)
-
-    def fit(self, text: str, w: float, h: float, *, key: str, size: float, min_size: float,
-            weight: int = 400, max_lines: int | None = None) -> Fitted:
-        try:
-            return fit(text, w, h, size=size, min_size=min_size, weight=weight, max_lines=max_lines)
-        except DoesNotFit:
-            raise SourceError(self.origin(key), f"figure '{self.figure.id}': the label '{text}' does not fit "
-                              f"its place in the drawing even at the smallest size; shorten it") from None
-
-    def origin(self, key: str):
-        base = self.figure.origin.key or ""
-        full = f"{base}.{key}" if key else base
-        return self.figure.origin.at(key=full, line=self.figure.lines.get(full, self.figure.origin.line))
-
-    def text(self, fitted: Fitted, cx: float, top: float, cls: str, anchor: str = "middle") -> None:
-        """Lines of fitted text, the first line's box starting at `top`."""
-        size = fitted.size
-        baseline = top + size * (LEADING - 1) / 2 + size * 0.80  # Open Sans ascent ~0.8 em above baseline
-        spans = []
-        for i, line in enumerate(fitted.lines):
-            dy = 0 if i == 0 else size * LEADING
-            spans.append(f"<tspan {self._attrs(x=float(cx), dy=float(dy) if i else None)}>"
-                         f"{escape(line, quote=False)}</tspan>")
-        self.parts.append(f"<text {self._attrs(x=float(cx), y=float(baseline), font_size=float(size), font_weight=fitted.weight, text_anchor=anchor, class_=cls)}>"
-                          + "".join(spans) + "</text>")
-
-    def label(self, text: str, x: float, y: float, w: float, h: float, *, key: str, cls: str,
-              size: float = 14, min_size: float = 8, weight: int = 400, pad: float = 6,
-              anchor: str = "middle", valign: str = "middle") -> Fitted:
-        """Fit `text` into the box (x, y, w, h) less padding and draw it centred in it."""
-        fitted = self.fit(text, w - 2 * pad, h - 2 * pad, key=key, size=size, min_size=min_size, weight=weight)
-        top = y + (h - fitted.height) / 2 if valign == "middle" else y + pad
-        cx = x + w / 2 if anchor == "middle" else x + pad
-        self.text(fitted, cx, top, cls, anchor)
-        return fitted
-
-    def svg(self, css: str) -> str:
-        # The stylesheet is escaped: inside <svg> (HTML foreign content, or XML) <style> is parsed text,
-        # so a "<" in a CSS comment would otherwise open an element and break the drawing.
-        fig = self.figure
-        title_id = f"figure-{fig.id}-title"
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" '
-                f'{self._attrs(viewBox=f"0 0 {self.width:g} {self.height:g}", width=f"{self.width:g}", height=f"{self.height:g}", class_=f"figure-drawing figure-{fig.kind}", role="img", aria_labelledby=title_id, font_family=FONT_FAMILY)}>')
-        return "".join([head, f'<title id="{escape(title_id)}">{escape(fig.alt, quote=False)}</title>',
-                        f"<style>{escape(css, quote=False)}</style>" if css else "", *self.parts, "</svg>"])
-
-
-# -- reading a figure's data ---------------------------------------------------------------------
-
-def _need(canvas: Canvas, data: dict, key: str, kind=str, path: str = ""):
-    full = f"{path}.{key}" if path else key
-    value = data.get(key) if isinstance(data, dict) else None
-    if value in (None, "", []) or not isinstance(value, kind):
-        what = {str: "a text", list: "a list", dict: "a mapping"}.get(kind, kind.__name__)
-        raise SourceError(canvas.origin(full), f"figure '{canvas.figure.id}' ({canvas.figure.kind}) needs "
-                          f"'{full}' as {what}")
-    return value.strip() if isinstance(value, str) else value
-
-
-def _entries(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list:
-    """The list under `key`, with as many entries as the drawing has room for."""
-    items = _need(canvas, data, key, list)
-    if not low <= len(items) <= high:
-        raise SourceError(canvas.origin(key), f"figure '{canvas.figure.id}': '{key}' holds {len(items)} "
-                          f"entries; this drawing has room for {low} to {high}")
-    return items
-
-
-def _texts(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[str]:
-    items = _entries(canvas, data, key, low, high)
-    for i, item in enumerate(items):
-        if not isinstance(item, (str, int, float)) or not str(item).strip():
-            raise SourceError(canvas.origin(f"{key}[{i}]"), f"figure '{canvas.figure.id}': expected a text")
-    return [str(item).strip() for item in items]
-
-
-def _records(canvas: Canvas, data: dict, key: str, low: int, high: int) -> list[dict]:
-    items = _entries(canvas, data, key, low, high)
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise SourceError(canvas.origin(f"{key}[{i}]"), f"figure '{canvas.figure.id}': expected a mapping "
-                              "(label: ..., text: ...)")
-    return items
-
+from .figure_canvas import Canvas, need, records, texts
+from .text_metrics import DoesNotFit  # noqa: F401  (what a label that cannot fit raises; tests import it here)
 
 # -- the drawings --------------------------------------------------------------------------------
 
 def draw_green_deal(canvas: Canvas, data: dict) -> None:
     """COM(2019) 640's figure: the eight policy areas around the Deal, under its heading,
     with the transition means below and the EU's outward engagement at the foot."""
-    areas = _texts(canvas, data, "areas", 2, 10)
-    transition = _texts(canvas, data, "transition", 1, 3)
-    engagement = _texts(canvas, data, "engagement", 1, 3)
+    areas = texts(canvas, data, "areas", 2, 10)
+    transition = texts(canvas, data, "transition", 1, 3)
+    engagement = texts(canvas, data, "engagement", 1, 3)
     W = canvas.width
     band_h, box_w, box_h, gap, margin = 44.0, 200.0, 54.0, 10.0, 8.0
     canvas.rect(0, 0, W, band_h, "fig-band", rx=4)
-    canvas.label(_need(canvas, data, "heading"), 0, 0, W, band_h, key="heading", cls="fig-on-band",
+    canvas.label(need(canvas, data, "heading"), 0, 0, W, band_h, key="heading", cls="fig-on-band",
                  size=16, min_size=10, weight=700)
     left, right = areas[: (len(areas) + 1) // 2], areas[(len(areas) + 1) // 2:]
     rows = len(left)
@@ -188,7 +46,7 @@ def draw_green_deal(canvas: Canvas, data: dict) -> None:
             canvas.label(text, x, y, box_w, box_h, key=f"areas[{offset + i}]", cls="fig-text",
                          size=12, min_size=8.5, weight=600)
     canvas.ellipse(cx, cy, rx, ry, "fig-centre")
-    canvas.label(_need(canvas, data, "centre"), cx - rx * 0.8, cy - ry * 0.7, rx * 1.6, ry * 1.4,
+    canvas.label(need(canvas, data, "centre"), cx - rx * 0.8, cy - ry * 0.7, rx * 1.6, ry * 1.4,
                  key="centre", cls="fig-on-centre", size=20, min_size=11, weight=700)
     y = ring_bottom + 26
     row_h = 46.0
@@ -217,7 +75,7 @@ def draw_green_deal(canvas: Canvas, data: dict) -> None:
 
 def draw_triad(canvas: Canvas, data: dict) -> None:
     """A centre (clusters, or the transition they serve) with its functions placed around it."""
-    functions = _records(canvas, data, "functions", 2, 6)
+    functions = records(canvas, data, "functions", 2, 6)
     W = canvas.width
     has_text = any(f.get("text") for f in functions)
     box_w, box_h = 210.0, 104.0 if has_text else 66.0
@@ -235,13 +93,13 @@ def draw_triad(canvas: Canvas, data: dict) -> None:
         canvas.line(cx, cy, px, py, "fig-connector")
     canvas.circle(cx, cy, centre_r, "fig-centre")
     side = centre_r * math.sqrt(2)
-    canvas.label(_need(canvas, data, "centre"), cx - side / 2, cy - side / 2, side, side, key="centre",
+    canvas.label(need(canvas, data, "centre"), cx - side / 2, cy - side / 2, side, side, key="centre",
                  cls="fig-on-centre", size=17, min_size=10, weight=700, pad=0)
     for i, (function, (px, py)) in enumerate(zip(functions, points)):
         path = f"functions[{i}]"
         x, y = px - box_w / 2, py - box_h / 2
         canvas.rect(x, y, box_w, box_h, "fig-box", rx=8)
-        label = _need(canvas, function, "label", path=path)
+        label = need(canvas, function, "label", path=path)
         text = str(function.get("text") or "").strip()
         if not text:
             canvas.label(label, x, y, box_w, box_h, key=f"{path}.label", cls="fig-title", size=14,
@@ -261,7 +119,7 @@ def draw_triad(canvas: Canvas, data: dict) -> None:
 def draw_pyramid(canvas: Canvas, data: dict) -> None:
     """Levels from the narrow top to the widest bottom, each described on the right; the two notes
     on the left say what drives the top and the bottom."""
-    levels = _records(canvas, data, "levels", 2, 6)
+    levels = records(canvas, data, "levels", 2, 6)
     W = canvas.width
     notes_w, desc_w, gap = 120.0, 190.0, 16.0
     px0, px1 = notes_w + gap, W - desc_w - gap  # the pyramid's base spans px0..px1
@@ -279,7 +137,7 @@ def draw_pyramid(canvas: Canvas, data: dict) -> None:
         h0, h1 = half_width(y0), half_width(y1)
         canvas.polygon([(mid - h0, y0), (mid + h0, y0), (mid + h1, y1), (mid - h1, y1)], f"fig-level fig-level-{i + 1}")
         inner = 2 * h0 - 8
-        canvas.label(_need(canvas, level, "label", path=path), mid - inner / 2, y0, inner, level_h,
+        canvas.label(need(canvas, level, "label", path=path), mid - inner / 2, y0, inner, level_h,
                      key=f"{path}.label", cls="fig-on-level", size=13, min_size=8.5, weight=700, pad=3)
         text = str(level.get("text") or "").strip()
         if text:
@@ -303,7 +161,7 @@ def draw_pyramid(canvas: Canvas, data: dict) -> None:
 
 def draw_shock_responses(canvas: Canvas, data: dict) -> None:
     """A shock, the company-level responses that follow it in turn, and the resilience they add up to."""
-    responses = _records(canvas, data, "responses", 2, 6)
+    responses = records(canvas, data, "responses", 2, 6)
     W = canvas.width
     shock_w, gap, chevron_h, tip = 86.0, 22.0, 62.0, 16.0
     y0 = 10.0
@@ -315,7 +173,7 @@ def draw_shock_responses(canvas: Canvas, data: dict) -> None:
         a = -math.pi / 2 + k * math.pi / 8
         burst.append((sx + r * math.cos(a), sy + r * 0.95 * math.sin(a)))
     canvas.polygon(burst, "fig-shock")
-    canvas.label(_need(canvas, data, "trigger"), sx - 28, sy - 16, 56, 32, key="trigger", cls="fig-on-accent",
+    canvas.label(need(canvas, data, "trigger"), sx - 28, sy - 16, 56, 32, key="trigger", cls="fig-on-accent",
                  size=13, min_size=8, weight=700, pad=0)
     x = shock_w + gap
     canvas.arrow(shock_w - 2, sy, x - 2, sy, "fig-arrow")
@@ -327,7 +185,7 @@ def draw_shock_responses(canvas: Canvas, data: dict) -> None:
         notch = tip if i else 0.0
         canvas.polygon([(left, y0), (right - tip, y0), (right, sy), (right - tip, y0 + chevron_h),
                         (left, y0 + chevron_h), (left + notch, sy)], "fig-chevron")
-        canvas.label(_need(canvas, response, "label", path=path), left + notch, y0, step - 4 - tip - notch + 4,
+        canvas.label(need(canvas, response, "label", path=path), left + notch, y0, step - 4 - tip - notch + 4,
                      chevron_h, key=f"{path}.label", cls="fig-on-accent", size=14, min_size=8.5, weight=700,
                      pad=3)
         text = str(response.get("text") or "").strip()
@@ -341,14 +199,14 @@ def draw_shock_responses(canvas: Canvas, data: dict) -> None:
     bx = x + (W - x) / 2 - bw / 2
     canvas.line(bx + bw / 2, by + 10, bx + bw / 2, by + 22, "fig-bracket")
     canvas.rect(bx, by + 22, bw, bh, "fig-centre-box", rx=bh / 2)
-    canvas.label(_need(canvas, data, "centre"), bx, by + 22, bw, bh, key="centre", cls="fig-on-centre",
+    canvas.label(need(canvas, data, "centre"), bx, by + 22, bw, bh, key="centre", cls="fig-on-centre",
                  size=16, min_size=9, weight=700, pad=4)
     canvas.height = by + 22 + bh + 4
 
 
 def draw_roadmap(canvas: Canvas, data: dict) -> None:
     """Sequential phases, each a journey from its input (left) to its result (right)."""
-    phases = _records(canvas, data, "phases", 1, 8)
+    phases = records(canvas, data, "phases", 1, 8)
     W = canvas.width
     in_w, phase_w, gap, row_h, row_gap = 150.0, 196.0, 34.0, 96.0, 22.0
     res_x = in_w + gap + phase_w + gap
@@ -357,7 +215,7 @@ def draw_roadmap(canvas: Canvas, data: dict) -> None:
         path = f"phases[{i}]"
         y = i * (row_h + row_gap) + 2
         canvas.rect(0, y, in_w, row_h, "fig-note", rx=6)
-        canvas.label(_need(canvas, phase, "input", path=path), 0, y, in_w, row_h, key=f"{path}.input",
+        canvas.label(need(canvas, phase, "input", path=path), 0, y, in_w, row_h, key=f"{path}.input",
                      cls="fig-text", size=11.5, min_size=8, pad=8)
         px = in_w + gap
         canvas.arrow(in_w + 3, y + row_h / 2, px - 3, y + row_h / 2, "fig-arrow")
@@ -366,11 +224,11 @@ def draw_roadmap(canvas: Canvas, data: dict) -> None:
         canvas.circle(px + 26, y + row_h / 2, 17, "fig-number")
         canvas.label(number, px + 9, y + row_h / 2 - 17, 34, 34, key=f"{path}.n", cls="fig-on-number",
                      size=16, min_size=10, weight=700, pad=0)
-        canvas.label(_need(canvas, phase, "title", path=path), px + 46, y, phase_w - 46, row_h,
+        canvas.label(need(canvas, phase, "title", path=path), px + 46, y, phase_w - 46, row_h,
                      key=f"{path}.title", cls="fig-on-accent", size=14, min_size=9, weight=700, pad=6)
         canvas.arrow(px + phase_w + 3, y + row_h / 2, res_x - 3, y + row_h / 2, "fig-arrow")
         canvas.rect(res_x, y, res_w, row_h, "fig-box", rx=6)
-        result = _need(canvas, phase, "result", path=path)
+        result = need(canvas, phase, "result", path=path)
         items = phase.get("items") or []
         if not isinstance(items, list):
             raise SourceError(canvas.origin(f"{path}.items"), f"figure '{canvas.figure.id}': 'items' must be a list")

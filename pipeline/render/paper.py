@@ -101,7 +101,8 @@ def settle_build(out: Path, toolkit: Toolkit, options: dict) -> list[Target] | N
     """After the pool, at scale: the parts to lay out again with the final page map, if any saw another
     (the build builds them, after the map's target, which takes the map settle left, and calls this
     again); else the parts joined into paper/toolkit.pdf."""
-    from .paper_parts import drop_parts, settle
+    from .paper_parts import drop_parts
+    from .paper_settle import settle
 
     parts = paper_parts_of(toolkit)
     if parts is None:
@@ -116,7 +117,7 @@ def build_after(toolkit: Toolkit, target: Target, out: Path) -> dict[str, bytes]
     """A part: it waits for the page map's target, whose map it reads as a hint (paper_page_map.py); the
     join: it waits for the parts."""
     if target.params.get("join"):
-        from .paper_parts import join_in_worker
+        from .paper_settle import join_in_worker
 
         parts = paper_parts_of(toolkit)
         join_in_worker(out, parts, _parts_targets(parts)[1:], PDF_OUT)
