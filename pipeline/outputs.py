@@ -44,6 +44,18 @@ def keep_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
+def keep_only(folder: Path, suffix: str, stems) -> int:
+    """In a folder of kept entries (files that only save time, `<stem><suffix>`), remove those whose stem is
+    not in `stems` (the ones the next build can read); returns how many went. Other files (one being
+    written: `.<name>.tmp`) are left alone."""
+    removed = 0
+    for path in folder.glob(f"*{suffix}"):
+        if path.stem not in stems:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 class AtomicFile:
     """`with AtomicFile(path) as tmp:` write to `tmp` (a Path) by any means; renamed into place on success."""
 

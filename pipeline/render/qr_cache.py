@@ -97,14 +97,9 @@ def prune(out: Path | str, links: Iterable[str]) -> int:
     build reads no other); returns how many were removed. Anything else in the folder (a file another
     build is writing: `.<name>.tmp`) is left alone."""
     from ..buildstate import STATE_DIR
+    from ..outputs import keep_only
 
     folder = Path(out) / STATE_DIR / FOLDER
     if not folder.is_dir():
         return 0
-    live = {f"{_key(link)}.json" for link in links}
-    removed = 0
-    for path in folder.glob("*.json"):
-        if path.name not in live:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return keep_only(folder, ".json", {_key(link) for link in links})

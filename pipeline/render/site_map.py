@@ -77,13 +77,11 @@ def _keep(folder: Path, key: str, shapes: dict[str, str]) -> None:
     the entries of another atlas or code go: one stays."""
     import hashlib
 
-    from ..outputs import keep_bytes
+    from ..outputs import keep_bytes, keep_only
 
     check = hashlib.sha256(json.dumps(shapes, sort_keys=True).encode()).hexdigest()
     keep_bytes(folder / f"{key}.json", json.dumps({"check": check, "shapes": shapes}, sort_keys=True).encode())
-    for other in folder.glob("*.json"):
-        if other.stem != key:
-            other.unlink(missing_ok=True)
+    keep_only(folder, ".json", {key})
 
 
 def _project_shapes(atlas: bytes) -> dict[str, str]:

@@ -141,6 +141,6 @@ def _prune(folder: Path | None, used: set[str]) -> None:
     """Only the segments of this join stay (an edited part's old segment would never be read again)."""
     if folder is None:
         return
-    for path in folder.glob("*.seg"):
-        if path.stem not in used:
-            path.unlink(missing_ok=True)
+    from ..outputs import keep_only
+
+    keep_only(folder, ".seg", used)
