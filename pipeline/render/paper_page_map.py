@@ -60,9 +60,9 @@ def laid_out_in_order(parts: Split, base_dir, epoch: int, templates: tuple[str, 
     pages = [front["pages"], *(parts.guessed_pages(j) for j in range(1, len(parts.names)))]
     for k in [*range(1, len(parts.names)), 0]:
         give_back_memory()  # the last layout's cycles: the build collects after a target, not inside one
-        html = placed_html(parts, k, pages)[0]
-        pdf, info = render_part(parts, k, pages, base_dir, epoch, source=source)
-        paper_part_memo.keep(paper_part_memo.key(templates, parts.names[k], html, epoch), pdf, info)
+        placed = placed_html(parts, k, pages)
+        pdf, info = render_part(parts, k, pages, base_dir, epoch, source=source, placed=placed)
+        paper_part_memo.keep(paper_part_memo.key(templates, parts.names[k], placed[0], epoch), pdf, info)
         pages[k] = info["pages"]
     return pages
 

@@ -228,11 +228,13 @@ def placed_html(parts: Split, k: int, page_map) -> tuple[str, int, int, dict, li
     return (*part_html(parts, k, pages), pages, known)
 
 
-def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source: str) -> tuple[bytes, dict]:
-    """Part k's own pages as a tagged PDF, and its page info (see the module's docstring)."""
+def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source: str,
+                placed: tuple | None = None) -> tuple[bytes, dict]:
+    """Part k's own pages as a tagged PDF, and its page info (see the module's docstring). `placed`: what
+    placed_html(parts, k, page_map) returned, when the caller has already made it."""
     from .common import layout_html, layout_pdf
 
-    html, placeholders_before, placeholders_after, pages, known = placed_html(parts, k, page_map)
+    html, placeholders_before, placeholders_after, pages, known = placed or placed_html(parts, k, page_map)
     document = layout_html(html, base_dir, source=source)
     first = sum(len(pages[j]) for j in range(k))  # k's first page in the whole paper
     own = range(placeholders_before, len(document.pages) - placeholders_after)
@@ -302,9 +304,10 @@ def build_part(parts: Split, target, base_dir, epoch: int, *, source: str) -> di
 
     k = target.params["part"]
     page_map = hints.read(PAGE_MAP_HINT)
-    html, *_, known = placed_html(parts, k, page_map)
+    placed = placed_html(parts, k, page_map)
+    html, *_, known = placed
     kept = known and paper_part_memo.take(paper_part_memo.key(target.templates, parts.names[k], html, epoch))
-    pdf, info = kept or render_part(parts, k, page_map, base_dir, epoch, source=source)
+    pdf, info = kept or render_part(parts, k, page_map, base_dir, epoch, source=source, placed=placed)
     info["key"] = parts.key(k)
     return {target.outputs[0]: pdf, target.outputs[1]: json.dumps(info, sort_keys=True).encode()}
 
