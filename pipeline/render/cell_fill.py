@@ -23,20 +23,27 @@ from dataclasses import dataclass
 from .overflow import Shown, rank_key
 
 PROBE_CAP = 30  # examples a cell may show at most: 30 one-line names fill a landscape A4 table's height
+# The first probe lists only this many examples of a cell holding more than PROBE_CAP: at 2,500 examples
+# (~75 a cell) the matrix shows 1-3 a cell, and 36 cells of 30 made the probe ~1.1 s of CPU where a cap of
+# 8 makes it ~0.3 s. Where the choice reaches the cap (capped()), the probe is made again with PROBE_CAP.
+SHORT_CAP = 8
 PROBE_HEIGHT_MM = 3000.0  # the probe's page: every row on it, none split by a page break
 PX_PER_MM = 96 / 25.4  # WeasyPrint's layout unit is the CSS px
 SAFETY_PX = 1.0  # rounding between the probe and the page
 OVERFLOW_MARGIN = 0.05  # all_overflow: the whole table taller than the page by more than this share
 
 
-def probe_shown(examples) -> Shown:
+def probe_shown(examples, cap: int = PROBE_CAP) -> Shown:
     """What a cell shows in the probe: its first PROBE_CAP examples, and the code and "and N more" line of
-    a crowded cell wherever it holds more than one (for a cell of 2 to PROBE_CAP examples, "and 1 more")."""
+    a crowded cell wherever it holds more than one (for a cell of 2 to PROBE_CAP examples, "and 1 more").
+    `cap`: a cell of more than PROBE_CAP examples lists only its first `cap` (SHORT_CAP), its "and N more"
+    line the same as with PROBE_CAP (so the same height): its first `cap` boxes are where they would be."""
     examples = tuple(examples)
     if len(examples) <= 1:
         return Shown(examples, 0)
     first = tuple(sorted(examples, key=rank_key())[:PROBE_CAP])  # ranked, as any cell that leaves some out
-    return Shown(first, max(len(examples) - len(first), 1))
+    listed = first if len(examples) <= PROBE_CAP else first[:cap]
+    return Shown(listed, max(len(examples) - len(first), 1))
 
 
 def probe_paper(paper: dict) -> dict:
@@ -182,6 +189,18 @@ def all_overflow(probe: Probe, margin: float = OVERFLOW_MARGIN) -> bool:
             return False
         rows.append(max([probe.fixed[i]] + [c.height(c.count) for c in row]))
     return probe.table_extra + sum(rows) > probe.spare * (1 + margin)
+
+
+def capped(probe: Probe, shown: dict[str, int] | None) -> bool:
+    """Whether a choice made on a probe with SHORT_CAP may differ from the one PROBE_CAP's probe makes: a
+    cell listed short (more than PROBE_CAP examples, fewer measured) shows all it was measured with.
+
+    Otherwise the choices are the same: such a cell's height grows with each example shown (all of them
+    are never shown: it holds more than PROBE_CAP), so wherever the longer probe's choice shows more than
+    the short one measured, the short one's choice shows all it measured; every other cell, and every
+    height the choice compares, is the same in both probes."""
+    return shown is not None and any(c.most < min(c.count, PROBE_CAP) and shown[c.key] >= c.most
+                                     for row in probe.rows for c in row)
 
 
 def choose(probe: Probe) -> dict[str, int] | None:
