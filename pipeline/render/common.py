@@ -42,6 +42,9 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
     Refusal raises a fatal error so the build stops with a message naming the offending URL, rather than
     silently printing a PDF without the asset (or fetching from the network).
     """
+    from .weasyprint_import import import_weasyprint
+
+    import_weasyprint()  # the first import in a worker: without ~20 library searches
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     roots = [Path(r).resolve() for r in (TEMPLATES, *allowed_roots)]
@@ -87,6 +90,9 @@ def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, 
     """WeasyPrint's layout of `html` (a weasyprint.Document, no PDF written yet), reading only project
     assets and with every unsafe link removed: what render_pdf writes, for a renderer that reads the layout
     first (page counts, fill, where rows fall) and then writes it with layout_pdf."""
+    from .weasyprint_import import import_weasyprint
+
+    import_weasyprint()  # the first import in a worker: without ~20 library searches
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 

@@ -31,7 +31,9 @@ def _serve(conn) -> None:
     import traceback
 
     try:
-        import weasyprint  # noqa: F401 -- the point of the child: this import overlaps the parent's work
+        from .weasyprint_import import import_weasyprint
+
+        import_weasyprint()  # the point of the child: this import overlaps the parent's work
 
         from .common import render_pdf
     except Exception:  # WeasyPrint unusable here (no Pango?): the parent reports it when it asks
