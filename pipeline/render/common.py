@@ -24,13 +24,19 @@ def jinja_env(*folders: Path, **globals_):
     """A Jinja environment over templates/<folders>, autoescaped (HTML and XML), strict about undefined."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(TEMPLATES / f) for f in folders] + [str(TEMPLATES)]),
+    from .template_cache import bytecode_cache
+
+    settings = dict(
         autoescape=True,  # every output is HTML/XML/SVG: escape always, whatever the file suffix
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(TEMPLATES / f) for f in folders] + [str(TEMPLATES)]),
+        undefined=jinja2.StrictUndefined,
+        bytecode_cache=bytecode_cache(settings),  # compiled once per machine, not once per build
+        **settings,
     )
     env.globals.update(globals_)
     return env
