@@ -57,3 +57,33 @@ def test_a_fitted_handout_is_the_same_bytes_with_and_without_sharing(shipped, mo
     shared = handouts.build_target(shipped, target)  # two or three layouts, the sheet parsed once
     monkeypatch.setattr(shared_css, "sharing", contextlib.nullcontext)
     assert handouts.build_target(shipped, target) == shared
+
+
+def _fonted(body: str, size: str = "100mm 150mm") -> str:
+    from pipeline.render.common import font_face_css
+
+    return (f"<!DOCTYPE html><html><head><style>{font_face_css()} @page {{ size: {size} }} "
+            f"body {{ font-family: 'Open Sans' }}</style></head><body>{body}</body></html>")
+
+
+def test_documents_with_the_same_fonts_share_one_configuration_and_their_style_and_keep_their_bytes(tmp_path):
+    from pipeline.render.common import layout_pdf
+
+    shared_css._FONTS.clear()
+    pages = [_fonted("<p>One <b>bold</b> line.</p>"), _fonted("<h1>Two</h1><p><i>Italic</i> text.</p>")]
+    shared = [layout_html(html, tmp_path, source="test", shared_fonts=True) for html in pages]
+    assert shared[0].font_config is shared[1].font_config  # fonts loaded once for both
+    (config, styles), = shared_css._FONTS.values()
+    assert config is shared[0].font_config and len(styles) == 1  # the one <style> parsed once
+    assert round(shared[1].pages[0].width * 25.4 / 96, 1) == 100.0  # its @page rule reached the second
+    alone = [layout_html(html, tmp_path, source="test") for html in pages]
+    assert alone[0].font_config is not alone[1].font_config
+    assert [layout_pdf(d, 0, source="test") for d in shared] == [layout_pdf(d, 0, source="test") for d in alone]
+
+
+def test_other_fonts_or_a_linked_sheet_get_a_configuration_of_their_own(tmp_path):
+    shared_css._FONTS.clear()
+    bundled = shared_css.font_config(_fonted("<p>x</p>"))
+    assert shared_css.font_config(_fonted("<p>y</p>", size="A5")) is bundled  # same fonts, other rules
+    assert shared_css.font_config("<style>p { color: red }</style><p>x</p>") is not bundled  # no fonts
+    assert shared_css.font_config(PAGE) is None  # a linked sheet could declare fonts: WeasyPrint's own

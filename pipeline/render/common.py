@@ -92,10 +92,12 @@ def render_pdf(html: str, base_dir: Path, epoch: int, *, source: str, allowed: t
 
 
 def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, ...] = (), forms: bool = False,
-                lean_ua: bool = False, shared_css: bool = False):
+                lean_ua: bool = False, shared_css: bool = False, shared_fonts: bool = False):
     """WeasyPrint's layout of `html` (a weasyprint.Document, no PDF written yet), reading only project
     assets and with every unsafe link removed: what render_pdf writes, for a renderer that reads the layout
-    first (page counts, fill, where rows fall) and then writes it with layout_pdf."""
+    first (page counts, fill, where rows fall) and then writes it with layout_pdf.
+    `shared_fonts`: the process's font configuration for these fonts and its parsed <style>s
+    (shared_css.font_config), for a renderer that lays out many documents with the same fonts."""
     from .weasyprint_import import import_weasyprint
 
     import_weasyprint()  # the first import in a worker: without ~20 library searches
@@ -110,13 +112,14 @@ def layout_html(html: str, base_dir: Path, *, source: str, allowed: tuple[Path, 
     html = safe_html(html, links_only=True)  # an unsafe link never becomes a live link in a PDF
     from contextlib import nullcontext
 
-    from .shared_css import sharing
+    from .shared_css import font_config, sharing
 
+    fonts = font_config(html) if shared_fonts else None
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=fetcher)
-        with sharing() if shared_css else nullcontext():
+        with sharing() if shared_css or fonts is not None else nullcontext():
             # forms change the layout (the fields' boxes): laid out with them, as write_pdf would
-            return document.render(pdf_forms=True) if forms else document.render()
+            return document.render(font_config=fonts, pdf_forms=True) if forms else document.render(font_config=fonts)
     except FatalURLFetchingError as exc:
         raise AssetError(str(exc)) from None
 

@@ -135,7 +135,7 @@ def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[st
         gc.collect()  # (boxes refer to their parents: only the collector frees hundreds of MB of them)
         excerpt = make_excerpt() if make_excerpt and not continued and excerpt_places is None else None
         if excerpt is not None and number < MAX_PASSES - 1:  # the pass without bands, never the one written
-            layout = layout_html(excerpt, base_dir, source=source)
+            layout = layout_html(excerpt, base_dir, source=source, shared_fonts=True)
             places = anchor_places(layout)
             layout = None
             wanted = continued_rows({i: p[0] for i, p in places.items() if i in ids}, groups)
@@ -144,7 +144,7 @@ def render_with_bands(make_html: Callable[[set[str]], str], groups: list[list[st
             chain.append([key, sorted(wanted)])
             continued = wanted
             continue
-        document = layout_html(html, base_dir, source=source)
+        document = layout_html(html, base_dir, source=source, shared_fonts=True)  # the same fonts
         if excerpt_places and not same_places(excerpt_places, anchor_places(document, set(excerpt_places))):
             # the excerpt did not lay its stretch out as the whole paper does: find the bands the long way
             document = None

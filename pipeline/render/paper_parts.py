@@ -235,7 +235,7 @@ def render_part(parts: Split, k: int, page_map, base_dir, epoch: int, *, source:
     from .common import layout_html, layout_pdf
 
     html, placeholders_before, placeholders_after, pages, known = placed or placed_html(parts, k, page_map)
-    document = layout_html(html, base_dir, source=source)
+    document = layout_html(html, base_dir, source=source, shared_fonts=True)  # 15 layouts, the same fonts
     first = sum(len(pages[j]) for j in range(k))  # k's first page in the whole paper
     own = range(placeholders_before, len(document.pages) - placeholders_after)
     kinds = [_is_placeholder(p._page_box.page_type.name) for p in document.pages]
