@@ -254,7 +254,7 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     name = f"handout-font-{source}"
     last = hints.read(name) if kind.fitted else None
     known: dict[int, Trial] = {}
-    floor = trials.made(_html(kind, context, FONT_STEPS_PT[high], limit)) if kind.fitted else None
+    floor = trials.made(_html(kind, context, FONT_STEPS_PT[high], limit)) if kind.fitted and trials.seen else None
     if isinstance(last, dict) and last.get("limit") == limit and last.get("pt") in FONT_STEPS_PT[low:high + 1]:
         start: int | None = FONT_STEPS_PT.index(last["pt"])
     elif floor is not None:
