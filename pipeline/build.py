@@ -26,7 +26,7 @@ from .buildstate import BuildLock, fold_journal, journal, read_manifest, replay,
 from .oserrors import OSProblem
 from .planning import builder_module, collect_targets, fingerprint_version  # noqa: F401 (collect_targets: tests)
 from .pool_feeder import Feeder
-from .schedule import longest_first
+from .schedule import is_short, longest_first
 from .staleness import edited_outputs, failed_before, is_stale, remove_leftovers
 from .progress import Progress
 from .render.prewarm import before_fork
@@ -235,7 +235,7 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
                 gc.freeze()
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_started, initargs=(os.getpid(),))
                 try:
-                    _run_in_pool(pool, jobs, waiting.ready(todo), manifest, str(out), after or {}, finished,
+                    _run_in_pool(pool, jobs, waiting, todo, manifest, str(out), after or {}, finished,
                                  summary, left)
                 except BaseException:
                     _stop_now(pool)
@@ -250,15 +250,17 @@ def run_targets(toolkit: Toolkit, targets: list[Target], *, out: Path | str = "o
     return summary
 
 
-def _run_in_pool(pool, jobs: int, ready: list[Target], manifest: dict, out: str, after: dict[str, dict],
-                 finished, summary: Summary, left: dict[str, int]) -> None:
+def _run_in_pool(pool, jobs: int, waiting: Waiting, todo: list[Target], manifest: dict, out: str,
+                 after: dict[str, dict], finished, summary: Summary, left: dict[str, int]) -> None:
     """Longest first (schedule.py); a target that waited for others' outputs (waiting.py) and each
     builder's after-build step as soon as what they read is done (pool_feeder.py): no core waits while
     there is work. `left`: targets of each builder not finished yet (`finished` counts them down)."""
-    feeder = Feeder(pool, jobs)
+    feeder = Feeder(pool, jobs, awaited=lambda item: isinstance(item, Target) and waiting.awaits(item.id),
+                    short=lambda item: isinstance(item, Target) and is_short(item, manifest))
     # deps stay behind: a worker renders from the toolkit it inherited, and pickling what each page
     # shows (the whole toolkit for the paper) costs the parent seconds
-    feeder.add((t, build_one, dataclasses.replace(t, deps=None), out) for t in longest_first(ready, manifest))
+    feeder.add((t, build_one, dataclasses.replace(t, deps=None), out)
+               for t in longest_first(waiting.ready(todo), manifest))
     steps = set()
 
     def ended(item, future) -> None:

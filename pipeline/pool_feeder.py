@@ -6,6 +6,14 @@ up front leaves nothing to put before the ones still queued. So the pool gets th
 schedule.py) from a queue of ours, a few items ahead of its workers, and a builder's after-build step goes
 to the head of that queue the moment its builder's last target is done: it runs in a worker while the
 other workers still build.
+
+A target that others wait for (a paper part, whose join reads it) releases them when it ends, and they go
+to the head of our queue, but whatever the pool already holds runs first: ProcessPoolExecutor moves up to
+workers + 1 calls into its call queue, where they can no longer be taken back. After one edited example at
+2,500 the paper's join (~1 s, the build's last target) so waited behind the paper's HTML, a roadmap and a
+matrix (~0.8 s). So while a target that others wait for runs, the calls given to the pool beyond one long
+call a worker are short ones (a web page), taken from the queue's tail: a released target then waits
+behind milliseconds, and the long ones keep their longest-first order.
 """
 from __future__ import annotations
 
@@ -16,14 +24,23 @@ from typing import Callable, Iterable
 AHEAD = 4  # items queued per worker beyond the one it builds: the parent's latency never starves a worker
 
 
+def _never(item) -> bool:
+    return False
+
+
 class Feeder:
     """Submits queued calls to a pool, at most `workers * (1 + AHEAD)` at a time, and reports each as it
     ends. `first()` puts a call at the head of the queue: the next a worker takes."""
 
-    def __init__(self, pool, workers: int):
+    def __init__(self, pool, workers: int, *, awaited: Callable[[object], bool] = _never,
+                 short: Callable[[object], bool] = _never):
+        """`awaited(item)`: others wait for it; `short(item)`: it is expected to take milliseconds."""
         self.pool = pool
+        self.workers = workers
         self.window = workers * (1 + AHEAD)
+        self.awaited, self.short = awaited, short
         self.queue: deque = deque()
+        self.released: set[int] = set()  # ids of calls put first: they go to the pool whatever runs
         self.running: dict[Future, tuple] = {}  # submitted: (item, function, *args)
 
     def add(self, calls: Iterable[tuple]) -> None:
@@ -32,7 +49,9 @@ class Feeder:
 
     def first(self, item, function, *args) -> None:
         self._take_back()
-        self.queue.appendleft((item, function, *args))
+        call = (item, function, *args)
+        self.released.add(id(call))
+        self.queue.appendleft(call)
 
     def first_all(self, calls: Iterable[tuple]) -> None:
         """Calls as (item, function, *args) at the head of the queue, in the order given (the first is
@@ -40,6 +59,7 @@ class Feeder:
         calls = list(calls)
         if calls:
             self._take_back()
+        self.released.update(id(call) for call in calls)
         self.queue.extendleft(reversed(calls))
 
     def _take_back(self) -> None:
@@ -64,5 +84,17 @@ class Feeder:
 
     def _top_up(self) -> None:
         while self.queue and len(self.running) < self.window:
-            call = self.queue.popleft()
+            if id(self.queue[0]) in self.released or not self._holding():
+                call = self.queue.popleft()
+            elif self.short(self.queue[-1][0]):
+                call = self.queue.pop()
+            else:  # a long call now would run before the targets about to be released
+                break
+            self.released.discard(id(call))
             self.running[self.pool.submit(*call[1:])] = call
+
+    def _holding(self) -> bool:
+        """A target others wait for runs, and each worker has a long call: only short ones go ahead."""
+        calls = self.running.values()
+        return (sum(not self.short(call[0]) for call in calls) >= self.workers
+                and any(self.awaited(call[0]) for call in calls))

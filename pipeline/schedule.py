@@ -28,6 +28,7 @@ PRIORS: tuple[tuple[str, str, float], ...] = (
     ("roadmaps", "", 0.05),
 )
 DEFAULT_S = 0.02  # a web page of one example, cell or country
+SHORT_S = 0.05  # at most this: may run ahead of a target about to be released (pool_feeder.py)
 
 
 def expected_seconds(target: Target, manifest: dict) -> float:
@@ -42,3 +43,7 @@ def expected_seconds(target: Target, manifest: dict) -> float:
 def longest_first(targets: list[Target], manifest: dict) -> list[Target]:
     """The targets, the most expensive first (ties keep their order)."""
     return sorted(targets, key=lambda t: -expected_seconds(t, manifest))
+
+
+def is_short(target: Target, manifest: dict) -> bool:
+    return expected_seconds(target, manifest) <= SHORT_S

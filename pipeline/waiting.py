@@ -62,6 +62,10 @@ class Waiting:
         """What may start now, in `todo`'s order."""
         return [t for t in todo if t.id not in self.inputs]
 
+    def awaits(self, target_id: str) -> bool:
+        """Whether a target of this build still waits for `target_id`."""
+        return any(target_id in ids for ids in self.inputs.values())
+
     def failing(self) -> dict[str, str]:
         """{target: why} for those whose input this build will not make, and that wait for nothing else."""
         fail = {tid: self._why(tid) for tid, ids in self.inputs.items() if not ids}

@@ -50,6 +50,40 @@ def test_calls_put_first_together_keep_their_order_at_the_head_of_the_queue():
     assert started == ["long", "middle", "short", "t0", "t1", "t2"]
 
 
+def _started(name: str, seconds: float) -> tuple[str, float]:
+    import time
+
+    began = time.monotonic()  # system-wide: comparable across the pool's processes
+    time.sleep(seconds)
+    return name, began
+
+
+def test_a_released_target_waits_behind_short_calls_only_in_a_process_pool():
+    """ProcessPoolExecutor moves calls into its call queue, where they cannot be taken back: while a target
+    others wait for runs, only short calls may be given to it beyond one long call per worker."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    long_ones = {"part", "cards", *(f"long{i}" for i in range(4))}
+    began: dict[str, float] = {}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        feeder = Feeder(pool, 2, awaited=lambda item: item == "part",
+                        short=lambda item: item not in long_ones and item != "join")
+        feeder.add([("part", _started, "part", 0.3), ("cards", _started, "cards", 0.8),
+                    *((f"long{i}", _started, f"long{i}", 0.15) for i in range(4)),
+                    *((f"page{i}", _started, f"page{i}", 0.0) for i in range(12))])
+
+        def on_end(item, future):
+            name, at = future.result()
+            began[name] = at
+            if name == "part":
+                feeder.first("join", _started, "join", 0.0)
+
+        feeder.run(on_end)
+    assert len(began) == 19
+    assert all(began["join"] < began[f"long{i}"] for i in range(4))  # not behind the long ones
+    assert [n for n in sorted(began, key=began.get) if n.startswith("long")] == [f"long{i}" for i in range(4)]
+
+
 @pytest.mark.slow
 def test_the_card_parts_are_joined_in_a_worker_and_a_failing_step_is_reported(shipped, tmp_path, monkeypatch):
     from pipeline import build
