@@ -87,3 +87,22 @@ def test_other_fonts_or_a_linked_sheet_get_a_configuration_of_their_own(tmp_path
     assert shared_css.font_config(_fonted("<p>y</p>", size="A5")) is bundled  # same fonts, other rules
     assert shared_css.font_config("<style>p { color: red }</style><p>x</p>") is not bundled  # no fonts
     assert shared_css.font_config(PAGE) is None  # a linked sheet could declare fonts: WeasyPrint's own
+
+
+def _folder_of_a_shared_layout(folder) -> str:
+    shared_css._FONTS.clear()  # the worker's own configuration, as a build's worker makes it
+    document = layout_html(_fonted("<p>x</p>"), folder, source="test", shared_fonts=True)
+    return str(document.font_config._folder)
+
+
+def test_a_workers_shared_fonts_folder_is_removed_when_the_worker_ends(tmp_path):
+    """WeasyPrint copies the fonts into a temporary folder that the configuration removes when freed; a
+    pool's worker ends without freeing it (os._exit), so the shared one is removed by an exit hook."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        folder = pool.submit(_folder_of_a_shared_layout, tmp_path).result()
+        assert os.path.isdir(folder)  # the worker still uses it
+    assert not os.path.exists(folder)

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
+import shutil
 from contextlib import contextmanager
 
 # at-rules whose effect reaches outside the sheet (the document's fonts, counters, profiles, layers)
@@ -109,7 +111,33 @@ def font_config(html: str):
         if len(_FONTS) >= 4:  # a bound, as for the sheets: a process uses one or two sets of fonts
             _FONTS.clear()
         _FONTS[faces] = (FontConfiguration(), {})
+        _made_here.append(_FONTS[faces][0])
+        _remove_folders_at_exit()
     return _FONTS[faces][0]
+
+
+_made_here: list = []  # the configurations this process made (a forked worker's own, not its parent's)
+_exit_hook_in: list[int] = []  # the process that registered _remove_folders
+
+
+def _remove_folders_at_exit() -> None:
+    """A configuration copies its fonts into a temporary folder that it removes when it is freed; a shared
+    one lives as long as its process, and a pool's worker ends with os._exit (no atexit, no freeing):
+    multiprocessing's own exit hook, which runs there and at a plain interpreter's exit, removes it."""
+    if _exit_hook_in == [os.getpid()]:
+        return
+    from multiprocessing import util
+
+    _made_here[:] = _made_here[-1:]  # what a parent made is its own to remove
+    _exit_hook_in[:] = [os.getpid()]
+    util.Finalize(None, _remove_folders, exitpriority=0)
+
+
+def _remove_folders() -> None:
+    for config in _made_here:
+        folder = getattr(config, "_folder", None)  # WeasyPrint's: made on the first @font-face
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _inline(real, url_fetcher, media_type, page_rules, layers, kwargs):
