@@ -48,9 +48,6 @@ def asset_fetcher(*allowed_roots: Path, source: str = "template"):
     Refusal raises a fatal error so the build stops with a message naming the offending URL, rather than
     silently printing a PDF without the asset (or fetching from the network).
     """
-    from .weasyprint_import import import_weasyprint
-
-    import_weasyprint()  # the first import in a worker: without ~20 library searches
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     roots = [Path(r).resolve() for r in (TEMPLATES, *allowed_roots)]

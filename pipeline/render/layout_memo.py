@@ -25,12 +25,13 @@ import json
 from functools import lru_cache
 
 from .. import hints
+from .weasyprint_import import import_weasyprint
 
 
 @lru_cache(maxsize=1)
 def _inputs() -> bytes:
     """What every handout layout is made from besides its HTML (once per process)."""
-    import weasyprint
+    weasyprint = import_weasyprint()  # may be this process's first import (weasyprint_import.py)
 
     from ..targets import templates_digest
     from .handout_page import TEMPLATE_FOLDER

@@ -35,6 +35,7 @@ from typing import Callable
 
 from .. import hints
 from .common import layout_html, layout_pdf
+from .weasyprint_import import import_weasyprint
 
 MAX_PASSES = 4
 
@@ -89,7 +90,7 @@ def layout_key(html: str) -> str:
 
 @lru_cache(maxsize=1)
 def _engine_key() -> bytes:
-    import weasyprint
+    weasyprint = import_weasyprint()  # may be this process's first import (weasyprint_import.py)
 
     from ..paths import FONTS
 

@@ -21,13 +21,14 @@ import json
 from functools import lru_cache
 
 from .. import hints
+from .weasyprint_import import import_weasyprint
 
 FOLDER = "paper-parts"
 
 
 @lru_cache(maxsize=4)
 def _inputs(templates: tuple[str, ...]) -> bytes:
-    import weasyprint
+    weasyprint = import_weasyprint()  # may be this process's first import (weasyprint_import.py)
 
     from ..targets import templates_digest
 

@@ -77,9 +77,7 @@ def _compile(env, folder: str) -> None:
 def _weasyprint() -> None:
     """One small PDF/UA render through the handouts' path: imports, fonts, tags, the shared stylesheet."""
     from .common import font_face_css, render_pdf
-    from .weasyprint_import import import_weasyprint
 
-    import_weasyprint()  # ~0.2 s less than a plain import (weasyprint_import.py)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # render_pdf sets it; each target sets its own again
     try:
         render_pdf(_WARM_PAGE.format(faces=font_face_css()), TEMPLATES / "handouts", 0,
