@@ -95,25 +95,43 @@ def builds(tmp_path_factory):
             "longer": longer}
 
 
-def join_afresh(out: Path, joined: Path) -> bytes:
-    """The parts the last build left in `out`, joined by the test itself."""
-    from pipeline.render.paper_join import finish_join
+def parts_and_infos(out: Path, infos: list | None = None) -> tuple[list[Path], list[dict], list[int]]:
+    """The parts the last build left in `out`, their infos (or `infos`) and their first pages."""
     from pipeline.render.paper_parts import anchor_pages
-    from pipeline.render.pdfjoin import join_tagged
 
     parts = sorted((out / "paper" / "parts").glob("toolkit-part-*.pdf"))
-    infos = [json.loads(p.with_suffix(".json").read_text()) for p in parts]
-    join_tagged(parts, joined, finish=finish_join(infos, anchor_pages([i["pages"] for i in infos])[0]))
+    infos = infos or [json.loads(p.with_suffix(".json").read_text()) for p in parts]
+    return parts, infos, anchor_pages([i["pages"] for i in infos])[0]
+
+
+def join_afresh(out: Path, joined: Path, infos: list | None = None) -> bytes:
+    """The parts the last build left in `out`, spliced by the test itself without any kept segment."""
+    from pipeline.render.paper_splice import splice_finish
+    from pipeline.render.splice_cache import join_parts
+
+    parts, infos, firsts = parts_and_infos(out, infos)
+    joined.write_bytes(join_parts(parts, "toolkit", finish=splice_finish(infos, firsts)))  # outside a build
     return joined.read_bytes()
+
+
+def join_with_pikepdf(out: Path, joined: Path, infos: list | None = None) -> Path:
+    """The same parts joined as the splicer's fallback joins them (pdfjoin.join_tagged + finish_join)."""
+    from pipeline.render.paper_join import finish_join
+    from pipeline.render.pdfjoin import join_tagged
+
+    parts, infos, firsts = parts_and_infos(out, infos)
+    join_tagged(parts, joined, finish=finish_join(infos, firsts))
+    return joined
 
 
 @contextlib.contextmanager
 def joins_after_the_pool():
     """Counts the joins made by the build's process after the pool (paper_settle.settle), where the parts
     were joined before the join target (paper.py `pdf-join`) joined them in a worker."""
-    from pipeline.render import paper_settle, pdfjoin
+    from pipeline.render import paper_settle, pdfjoin, splice_cache
 
-    settle, join_tagged, late, inside = paper_settle.settle, pdfjoin.join_tagged, [], []
+    settle, join_tagged, join_parts, late, inside = (paper_settle.settle, pdfjoin.join_tagged,
+                                                     splice_cache.join_parts, [], [])
 
     def settling(*args, **kwargs):
         inside.append(True)
@@ -127,11 +145,16 @@ def joins_after_the_pool():
             late.append(args[0])
         return join_tagged(*args, **kwargs)
 
-    paper_settle.settle, pdfjoin.join_tagged = settling, joining
+    def splicing(*args, **kwargs):
+        if inside:
+            late.append(args[0])
+        return join_parts(*args, **kwargs)
+
+    paper_settle.settle, pdfjoin.join_tagged, splice_cache.join_parts = settling, joining, splicing
     try:
         yield late
     finally:
-        paper_settle.settle, pdfjoin.join_tagged = settle, join_tagged
+        paper_settle.settle, pdfjoin.join_tagged, splice_cache.join_parts = settle, join_tagged, join_parts
 
 
 def test_the_paper_at_scale_is_built_in_parts(builds):
@@ -360,3 +383,83 @@ def test_at_2500_examples_the_joined_paper_is_one_layout_of_it(tmp_path):
     assert links_dests_outline(one) == links_dests_outline(joined)
     assert structure(one) == structure(joined)
     assert not pdfua_problems(joined)
+
+
+# -- the spliced join (pdfsplice.py, paper_splice.py) against the pikepdf join it replaces -------------
+
+def outline_items(path: Path) -> list[tuple]:
+    """Every bookmark depth first: depth, title, page, place, /Count (negative: closed), as written."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        found = [("root", int(pdf.Root.Outlines.Count))]
+        stack = [(pdf.Root.Outlines.First, 0)]
+        while stack:
+            item, depth = stack.pop()
+            dest = item.Dest
+            found.append((depth, str(item.Title), index[dest[0].objgen], str(dest[1]), float(dest[2]),
+                          float(dest[3]), float(dest[4]), int(item.Count)))
+            assert item.Parent.objgen != item.objgen
+            if "/Next" in item:
+                assert item.Next.Prev.objgen == item.objgen
+                stack.append((item.Next, depth))
+            if "/First" in item:
+                stack.append((item.First, depth + 1))
+        return found
+
+
+def catalog_and_metadata(path: Path) -> dict:
+    """What identifies the file and says how to show it: language, tagging, viewer preferences, the
+    document information, the XMP (its PDF/UA identification)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        return {"keys": sorted(root.keys()), "lang": str(root.Lang), "mark": root.MarkInfo.unparse(),
+                "viewer": root.ViewerPreferences.unparse(), "version": pdf.pdf_version,
+                "info": {k: str(v) for k, v in pdf.trailer.Info.items()}, "xmp": root.Metadata.read_bytes(),
+                "struct": sorted(root.StructTreeRoot.keys())}
+
+
+def qpdf_check(path: Path) -> str:
+    run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stderr
+
+
+def test_the_spliced_paper_means_what_the_pikepdf_join_means(builds, tmp_path):
+    """The build spliced the parts (each part's segment kept); the pikepdf join of the same parts (the
+    splicer's fallback, and the join before it) is the reference: same pages, text, links, named
+    destinations, outline (titles, levels, open or closed, targets), structure tree, metadata."""
+    out = builds["root"] / "out"
+    spliced = out / "paper" / "toolkit.pdf"
+    kept = sorted((out / ".build" / "splice" / "toolkit").glob("*.seg"))
+    assert len(kept) == len(parts_and_infos(out)[0]) == 14  # spliced, not joined by the fallback
+    reference = join_with_pikepdf(out, tmp_path / "reference.pdf")
+    assert spliced.read_bytes() != reference.read_bytes()
+    assert pages_text(spliced) == pages_text(reference)
+    assert links_dests_outline(spliced) == links_dests_outline(reference)
+    assert outline_items(spliced) == outline_items(reference)
+    assert structure(spliced) == structure(reference)  # with its table cells' header ids unique
+    assert catalog_and_metadata(spliced) == catalog_and_metadata(reference)
+    assert qpdf_check(spliced) == ""
+
+
+def test_the_spliced_outline_writes_titles_and_closed_items_as_the_pikepdf_join(builds, tmp_path):
+    # titles beyond ASCII (and beyond PDFDocEncoding), PDF's delimiters in them, closed items with children
+    out = builds["root"] / "out"
+    infos = parts_and_infos(out)[1]
+    odd = ["Grüne Übergänge – “Zukunft”", "緑の移行 (green) \\ back", "Ελλάδα ✓ ) (", "plain"]
+    n = 0
+    for info in infos:
+        for mark in info["bookmarks"]:
+            mark[1], n = f"{odd[n % len(odd)]} {n}", n + 1
+            mark[2] = "closed" if mark[0] <= 2 and n % 3 else "open"
+    spliced = tmp_path / "spliced.pdf"
+    join_afresh(out, spliced, infos)
+    reference = join_with_pikepdf(out, tmp_path / "reference.pdf", infos)
+    items = outline_items(spliced)
+    assert items == outline_items(reference)
+    assert any(i[-1] < 0 for i in items[1:]) and any(not t.isascii() for _, t, *_ in items[1:])
+    assert qpdf_check(spliced) == ""

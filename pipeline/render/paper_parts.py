@@ -273,6 +273,7 @@ def fits(page_map, parts: Split) -> bool:
 # -- the build: part targets, and settling the page map after them -------------------------------------
 
 PARTS_DIR = "paper/parts"
+SPLICE_NAME = "toolkit"  # the folder of the parts' kept segments (splice_cache.py)
 
 
 def part_targets(parts: Split, builder: str, templates: tuple[str, ...], after: tuple[str, ...] = ()):
@@ -309,6 +310,10 @@ def build_part(parts: Split, target, base_dir, epoch: int, *, source: str) -> di
     kept = known and paper_part_memo.take(paper_part_memo.key(target.templates, parts.names[k], html, epoch))
     pdf, info = kept or render_part(parts, k, page_map, base_dir, epoch, source=source, placed=placed)
     info["key"] = parts.key(k)
+    if pdf:  # laid out with a page map: its segment of the joined file too, in this worker (for the join)
+        from .splice_cache import keep_part
+
+        keep_part(pdf, k + 1, SPLICE_NAME)
     return {target.outputs[0]: pdf, target.outputs[1]: json.dumps(info, sort_keys=True).encode()}
 
 

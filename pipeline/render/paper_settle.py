@@ -12,7 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .paper_parts import PAGE_MAP_HINT, Split, anchor_pages, seen
+from .paper_parts import PAGE_MAP_HINT, SPLICE_NAME, Split, anchor_pages, seen
+
+# how the joined file is made, in its record: a file joined otherwise (by pikepdf, before the parts were
+# spliced) is joined again, so that the same parts give the same bytes whatever the folder held
+JOINED_BY = b"spliced (pdfsplice.py), else pikepdf\0"
 
 
 def settle(out, parts: Split, targets, joined_rel: str) -> list:
@@ -86,17 +90,24 @@ def _join_if_changed(out, pdfs, infos, joined) -> None:
     from ..errors import PipelineError
     from ..outputs import AtomicFile
     from .paper_join import finish_join
+    from .paper_splice import splice_finish
     from .pdfjoin import join_tagged
+    from .pdfsplice import Unsupported
+    from .splice_cache import join_parts
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(JOINED_BY)
     for path, info in zip(pdfs, infos):
         digest.update(hashlib.sha256(path.read_bytes()).digest() + json.dumps(info, sort_keys=True).encode())
     record = hints.read("paper-joined") or {}
     if record.get("parts") == digest.hexdigest() and hints.kept_output(joined, record.get("joined")) is not None:
         return
+    firsts = anchor_pages([i["pages"] for i in infos])[0]
     with AtomicFile(joined) as tmp:
         try:
-            join_tagged(pdfs, tmp, finish=finish_join(infos, anchor_pages([i["pages"] for i in infos])[0]))
+            try:  # spliced (pdfsplice.py): only the parts that changed are read again
+                tmp.write_bytes(join_parts(pdfs, SPLICE_NAME, finish=splice_finish(infos, firsts)))
+            except Unsupported:  # parts the splicer does not handle: copied into one pikepdf document
+                join_tagged(pdfs, tmp, finish=finish_join(infos, firsts))
         except OSError:
             raise
         except Exception as exc:  # a part pikepdf cannot read

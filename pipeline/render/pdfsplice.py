@@ -27,6 +27,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 # the joined file's own objects: catalog, page tree, structure root, /Document, parent tree, outlines,
 # /Info, metadata, cross-reference stream
@@ -188,10 +189,23 @@ def make_segment(pdf, version: str, index: int, stride: int, key_stride: int) ->
     return segment
 
 
-def assemble(segments: list[Segment]) -> bytes:
-    """The joined PDF from its segments, in order (each made for its position with the same strides)."""
+def assemble(segments: list[Segment], finish: Callable | None = None) -> bytes:
+    """The joined PDF from its segments, in order (each made for its position with the same strides).
+
+    `finish(pages, first)`, if given, writes what the joined file adds to its parts' own (the paper's
+    named destinations and outline, paper_splice.py): given the joined pages' references (b"N 0 R", in
+    order) and the first free object number, it returns the catalog's added entries (bytes) and the new
+    objects [(number, text)] numbered from `first` on; they are packed in one object stream after the
+    segments. The parts must then have no outline of their own (the caller's replaces it)."""
     version, stride = max(s.version for s in segments), segments[0].stride
     assert all(s.fits(i, stride, segments[0].key_stride) for i, s in enumerate(segments, start=1))
+    added, extra, first_free = b"", [], RESERVED + len(segments) * stride + 1
+    if finish is not None:
+        if any(s.outline for s in segments):
+            raise Unsupported("a part with an outline of its own, and an outline to write for the joined file")
+        pages = re.findall(rb"\d+ 0 R", b" ".join(s.pages for s in segments))
+        added, extra = finish(pages, first_free)
+        assert [n for n, _ in extra] == list(range(first_free, first_free + len(extra)))
     out = bytearray(b"%%PDF-%s\n%%\xbf\xf7\xa2\xfe\n" % version.encode())
     tables, own = [], bytearray(_ROW * XREF)  # the segments' rows; those of the joined file's own objects
     for s in segments:
@@ -216,9 +230,9 @@ def assemble(segments: list[Segment]) -> bytes:
         row(n)
         out.extend(b"%d 0 obj\n%s\nendobj\n" % (n, body))
 
-    put(CATALOG, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R%s%s %s >>" % (
+    put(CATALOG, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R%s%s %s%s >>" % (
         PAGES, STRUCT, b" /Outlines %d 0 R" % OUTLINES if bookmarks else b"",
-        b" /Metadata %d 0 R" % METADATA if head["metadata"] else b"", head["catalog"]))
+        b" /Metadata %d 0 R" % METADATA if head["metadata"] else b"", head["catalog"], added))
     pages = b" ".join(s.pages for s in segments if s.pages)
     put(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (pages.count(b" R"), pages))
     put(STRUCT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
@@ -243,18 +257,41 @@ def assemble(segments: list[Segment]) -> bytes:
         meta, data = head["metadata"]
         row(METADATA)
         out += b"%d 0 obj\n%s\nstream\n" % (METADATA, meta) + data + b"\nendstream\nendobj\n"
+    extra_rows = _packed(out, extra, first_free)
     digest = hashlib.sha256(b"".join(hashlib.sha256(s.body).digest() for s in segments) + bytes(out[tail:]))
     file_id = digest.hexdigest()[:32].encode()
     xref_at = len(out)
     row(XREF)
     index = [(1, XREF)] + [(RESERVED + i * stride + 1, stride - 1) for i in range(len(segments))]
-    data = zlib.compress(bytes(own) + b"".join(tables), 1)  # 2.3 MB of rows, mostly free: level 6 took 68 ms
+    if extra:
+        index.append((first_free, len(extra) + 1))
+    data = zlib.compress(bytes(own) + b"".join(tables) + extra_rows, 1)  # 2.3 MB of rows, mostly free: level 6 took 68 ms
     out += (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %d 0 R%s /ID [ <%s> <%s> ]"
             b" /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (XREF, RESERVED + len(segments) * stride, b" ".join(b"%d %d" % pair for pair in index), CATALOG,
+            % (XREF, first_free + len(extra) + 1 if extra else first_free - 1,
+               b" ".join(b"%d %d" % pair for pair in index), CATALOG,
                b" /Info %d 0 R" % INFO if head["info"] else b"", file_id, file_id, len(data)))
     out += data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
     return bytes(out)
+
+
+def _packed(out: bytearray, objects: list[tuple[int, bytes]], first: int) -> bytes:
+    """`objects` (numbered first, first+1, ...) written to `out` as one object stream numbered after them;
+    their cross-reference rows, the stream's last."""
+    if not objects:
+        return b""
+    rows, packed, offsets = bytearray(_ROW * (len(objects) + 1)), bytearray(), []
+    objstm = first + len(objects)
+    for i, (n, text) in enumerate(objects):
+        struct.pack_into(">BIH", rows, i * _ROW, 2, objstm, i)
+        offsets.append(b"%d %d" % (n, len(packed)))
+        packed += text + b"\n"
+    header = b" ".join(offsets) + b"\n"
+    data = zlib.compress(header + bytes(packed))
+    struct.pack_into(">BIH", rows, len(objects) * _ROW, 1, len(out), 0)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (objstm, len(objects), len(header), len(data))) + data + b"\nendstream\nendobj\n"
+    return bytes(rows)
 
 
 def _struct_root(pdf):

@@ -20,11 +20,13 @@ from .. import hints
 from . import pdfsplice
 
 FOLDER = "splice"
+STRIDES = "strides.json"  # the last join's, for the next build's parts (keep_part)
 _BYTES = ("body", "pages", "kids", "nums")
 
 
-def join_parts(paths: list[Path], name: str) -> bytes:
-    """The parts (in order) as one tagged PDF; raises pdfsplice.Unsupported for parts it cannot splice."""
+def join_parts(paths: list[Path], name: str, finish=None) -> bytes:
+    """The parts (in order) as one tagged PDF; raises pdfsplice.Unsupported for parts it cannot splice.
+    `finish`: what the joined file adds to the parts (pdfsplice.assemble's, the paper's: paper_splice.py)."""
     import pikepdf
 
     folder = hints.state_folder(FOLDER)
@@ -50,16 +52,18 @@ def join_parts(paths: list[Path], name: str) -> bytes:
     finally:
         for pdf in opened.values():
             pdf.close()
-    joined = pdfsplice.assemble(segments)
+    joined = pdfsplice.assemble(segments, finish)
     _prune(folder, set(keys))
+    _write_strides(folder, stride, key_stride)
     return joined
 
 
 def keep_part(data: bytes, index: int, name: str) -> None:
     """Make and keep the segment of part `index` as soon as it is rendered, in its own worker: a fresh
     build's join (79 parts at 2,500 examples, ~2.9 s of CPU at the end of the build) then finds every
-    segment made beside the other parts. Made at the strides a part of this size needs; the join makes it
-    again if another part needs larger ones."""
+    segment made beside the other parts. Made at the strides a part of this size needs, or the last join's
+    if larger (an edited part then fits the parts kept beside it); the join makes it again if another part
+    needs others."""
     folder = hints.state_folder(FOLDER)
     if folder is None:
         return
@@ -67,11 +71,28 @@ def keep_part(data: bytes, index: int, name: str) -> None:
 
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            stride, key_stride = pdfsplice.strides([pdfsplice.facts_of(pdf)])
+            facts = [pdfsplice.facts_of(pdf), *_read_strides(folder / name)]
+            stride, key_stride = pdfsplice.strides(facts)
             segment = pdfsplice.make_segment(pdf, str(pdf.pdf_version), index, stride, key_stride)
     except Exception:  # noqa: BLE001 - only a saving: the join makes it (or joins otherwise) and says why
         return
     _write(folder / name, _key(data), segment)
+
+
+def _write_strides(folder: Path | None, stride: int, key_stride: int) -> None:
+    if folder is not None:
+        from ..outputs import keep_bytes
+
+        keep_bytes(folder / STRIDES, json.dumps([stride, key_stride]).encode())
+
+
+def _read_strides(folder: Path) -> list[tuple[int, int]]:
+    """The last join's strides as (size, next key) facts a part would need them for; [] if none kept."""
+    try:
+        stride, key_stride = json.loads((folder / STRIDES).read_bytes())
+        return [(int(stride) - 1, int(key_stride))]
+    except (OSError, ValueError, TypeError):
+        return []
 
 
 @lru_cache(maxsize=1)
