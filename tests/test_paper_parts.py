@@ -463,3 +463,18 @@ def test_the_spliced_outline_writes_titles_and_closed_items_as_the_pikepdf_join(
     assert items == outline_items(reference)
     assert any(i[-1] < 0 for i in items[1:]) and any(not t.isascii() for _, t, *_ in items[1:])
     assert qpdf_check(spliced) == ""
+
+
+def test_parts_the_splicer_does_not_handle_are_joined_with_pikepdf(builds, tmp_path, monkeypatch):
+    # the fallback, as the cards': what pdfsplice raises Unsupported for is joined by join_tagged + finish_join
+    from pipeline.render import paper_settle, pdfsplice
+
+    def unsupported(*args, **kwargs):
+        raise pdfsplice.Unsupported("a part this test says the splicer does not handle")
+
+    monkeypatch.setattr(pdfsplice, "make_segment", unsupported)
+    out = builds["root"] / "out"
+    parts, infos, _ = parts_and_infos(out)
+    joined = tmp_path / "joined.pdf"
+    paper_settle._join_if_changed(out, parts, infos, joined)  # outside a build: no segment kept to use
+    assert joined.read_bytes() == join_with_pikepdf(out, tmp_path / "reference.pdf").read_bytes()
