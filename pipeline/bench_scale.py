@@ -186,11 +186,20 @@ def growth(sizes=(SHIPPED_EXAMPLES, 250, 2500), runs: int = 1, work: Path | None
                 (sources / "locks" / "2021.json").unlink(missing_ok=True)
             else:
                 synthesise(size - SHIPPED_EXAMPLES, sources)
-            row: dict = {"load_average": round(os.getloadavg()[0], 1)}
-            full, noop, edit = [], [], []
+            row: dict = {"load_average": round(os.getloadavg()[0], 1), "runs": runs}
+            full, noop, edit, floors = [], [], [], []
+            floor_error = ""
             for i in range(runs):
                 out = work / f"out-{size}-{i}"
                 full.append(build_once(sources, out))
+                # the floor right after each full build, and the ratio of each pair: this machine's speed
+                # moves +-20-30 % within minutes, so a floor measured once is compared with builds made at
+                # other speeds (a median of three builds over one floor said 1.41x and 1.71x at 250 an hour
+                # apart)
+                try:
+                    floors.append(floor_s(sources))
+                except RuntimeError as exc:  # say so in the table rather than lose the sizes measured so far
+                    floor_error = f"floor: {exc}"[:300]
                 noop.append(build_once(sources, out))
                 edit_one_example(sources, i)
                 edit.append(build_once(sources, out))
@@ -205,19 +214,21 @@ def growth(sizes=(SHIPPED_EXAMPLES, 250, 2500), runs: int = 1, work: Path | None
                 "peak_rss_sum_mb": max(r["peak_rss_sum_mb"] for r in full),
                 "site_home_gzip_bytes": home_gzip_bytes(work / f"out-{size}-0"),
             })
-            try:
-                floor, floor_cpu = floor_s(sources)
-            except RuntimeError as exc:  # say so in the table rather than lose the sizes measured so far
+            cores = os.cpu_count() or 1
+            if floor_error or not floors:
                 row["weasyprint_floor_s"] = row["weasyprint_floor_per_core_s"] = row["full_over_floor_per_core"] = None
                 row["weasyprint_floor_cpu_s"] = row["full_cpu_over_floor_cpu"] = None
-                row["errors"].append(f"floor: {exc}"[:300])
+                row["errors"].append(floor_error or "floor: not measured")
             else:
-                row["weasyprint_floor_s"] = round(floor, 2)
-                row["weasyprint_floor_per_core_s"] = round(floor / (os.cpu_count() or 1), 2)
-                row["full_over_floor_per_core"] = round(row["full_build_s"] / row["weasyprint_floor_per_core_s"], 2)
+                row["weasyprint_floor_s"] = round(statistics.median(w for w, _ in floors), 2)
+                row["weasyprint_floor_per_core_s"] = round(row["weasyprint_floor_s"] / cores, 2)
+                row["full_over_floor_per_core"] = round(statistics.median(
+                    f["s"] / (w / cores) for f, (w, _) in zip(full, floors)), 2)
                 # on a shared machine the wall times say how busy it was; CPU seconds say what the work cost
-                row["weasyprint_floor_cpu_s"] = round(floor_cpu, 1)
-                row["full_cpu_over_floor_cpu"] = round(row["full_build_cpu_s"] / floor_cpu, 2)
+                row["weasyprint_floor_cpu_s"] = round(statistics.median(c for _, c in floors), 1)
+                row["full_cpu_over_floor_cpu"] = round(statistics.median(
+                    f["cpu_s"] / c for f, (_, c) in zip(full, floors)), 2)
+                row["ratios_each_run"] = [round(f["s"] / (w / cores), 2) for f, (w, _) in zip(full, floors)]
             if search:
                 try:
                     row["search_latency"] = search_latency_ms(work / f"out-{size}-0" / "site")
@@ -243,8 +254,14 @@ def markdown(table: dict) -> str:
         search = f"{search['median_ms']} ms" if isinstance(search, dict) else "n/a"
         lines.append(f"| {int(size):,} | {r['full_build_s']} s ({r.get('full_build_cpu_s')} s) | "
                      f"{r['weasyprint_floor_per_core_s']} s ({r.get('weasyprint_floor_cpu_s')} s) | "
-                     f"{r['full_over_floor_per_core']}× ({r.get('full_cpu_over_floor_cpu')}×) | "
+                     f"{r['full_over_floor_per_core']}× ({r.get('full_cpu_over_floor_cpu')}×)"
+                     f"{_each(r.get('ratios_each_run'))} | "
                      f"{r['noop_build_s']} s ({r.get('noop_build_cpu_s')} s) | {r['one_edit_s']} s "
                      f"({r['one_edit_targets_rebuilt']}, {r.get('one_edit_cpu_s')} s) | {r['peak_memory_mb']} MB | "
                      f"{r['site_home_gzip_bytes'] / 1024:.1f} KB | {search} | {r['load_average']} |")
     return "\n".join(lines)
+
+
+def _each(ratios) -> str:
+    """Each run's ratio beside the median, when there were several runs."""
+    return f" [{', '.join(f'{x}×' for x in ratios)}]" if ratios and len(ratios) > 1 else ""
