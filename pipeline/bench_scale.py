@@ -194,8 +194,7 @@ def growth(sizes=(SHIPPED_EXAMPLES, 250, 2500), runs: int = 1, work: Path | None
                 full.append(build_once(sources, out))
                 # the floor right after each full build, and the ratio of each pair: this machine's speed
                 # moves +-20-30 % within minutes, so a floor measured once is compared with builds made at
-                # other speeds (a median of three builds over one floor said 1.41x and 1.71x at 250 an hour
-                # apart)
+                # other speeds (one build against one floor said 1.41x and 1.71x at 250 an hour apart)
                 try:
                     floors.append(floor_s(sources))
                 except RuntimeError as exc:  # say so in the table rather than lose the sizes measured so far

@@ -181,15 +181,11 @@ def join_card_parts(out: Path, parts: list[str]) -> bytes:
     for the next build (splice_cache.py): after an edit only the changed part is read again; parts the
     splicer does not handle are joined by pdfjoin.py instead.
     """
-    from .pdfsplice import Unsupported
-    from .splice_cache import join_parts
+    from .splice_cache import join_tagged_parts
 
     paths = [Path(out) / rel for rel in parts]
     try:
-        try:
-            return join_parts(paths, joined_name(parts[0]))
-        except Unsupported:
-            return _join_with_pikepdf(paths)
+        return join_tagged_parts(paths, joined_name(parts[0]))
     except OSError:
         raise  # a part gone missing, an unreadable folder: the build's one line names the path
     except Exception as exc:  # a part pikepdf cannot read
@@ -206,16 +202,6 @@ def part_rendered(rel: str, part: int, pdf: bytes) -> None:
     from .splice_cache import keep_part
 
     keep_part(pdf, part, joined_name(rel))
-
-
-def _join_with_pikepdf(paths: list[Path]) -> bytes:
-    import io
-
-    from .pdfjoin import join_tagged
-
-    joined = io.BytesIO()
-    join_tagged(paths, joined)
-    return joined.getvalue()
 
 
 def remove_old_parts(out: Path, toolkit: Toolkit, paper: Paper) -> list[Path]:

@@ -254,8 +254,11 @@ def fit_font(kind: Kind, context: dict, source: str, limit: int | None = None,
     name = f"handout-font-{source}"
     last = hints.read(name) if kind.fitted else None
     known: dict[int, Trial] = {}
-    floor = trials.made(_html(kind, context, FONT_STEPS_PT[high], limit)) if kind.fitted and trials.seen else None
-    if isinstance(last, dict) and last.get("limit") == limit and last.get("pt") in FONT_STEPS_PT[low:high + 1]:
+    hinted = isinstance(last, dict) and last.get("limit") == limit and last.get("pt") in FONT_STEPS_PT[low:high + 1]
+    # (the smallest size's HTML rendered only where the hint does not decide: at 2,500 examples it is ~30 KB)
+    floor = None if hinted or not (kind.fitted and trials.seen) else trials.made(
+        _html(kind, context, FONT_STEPS_PT[high], limit))
+    if hinted:
         start: int | None = FONT_STEPS_PT.index(last["pt"])
     elif floor is not None:
         # the crowded search laid out the smallest size already (fit_layout): its real fill predicts

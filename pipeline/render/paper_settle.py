@@ -91,9 +91,7 @@ def _join_if_changed(out, pdfs, infos, joined) -> None:
     from ..outputs import AtomicFile
     from .paper_join import finish_join
     from .paper_splice import splice_finish
-    from .pdfjoin import join_tagged
-    from .pdfsplice import Unsupported
-    from .splice_cache import join_parts
+    from .splice_cache import join_tagged_parts
 
     digest = hashlib.sha256(JOINED_BY)
     for path, info in zip(pdfs, infos):
@@ -103,11 +101,9 @@ def _join_if_changed(out, pdfs, infos, joined) -> None:
         return
     firsts = anchor_pages([i["pages"] for i in infos])[0]
     with AtomicFile(joined) as tmp:
-        try:
-            try:  # spliced (pdfsplice.py): only the parts that changed are read again
-                tmp.write_bytes(join_parts(pdfs, SPLICE_NAME, finish=splice_finish(infos, firsts)))
-            except Unsupported:  # parts the splicer does not handle: copied into one pikepdf document
-                join_tagged(pdfs, tmp, finish=finish_join(infos, firsts))
+        try:  # spliced (pdfsplice.py): only the parts that changed are read again
+            tmp.write_bytes(join_tagged_parts(pdfs, SPLICE_NAME, finish=splice_finish(infos, firsts),
+                                              pikepdf_finish=finish_join(infos, firsts)))
         except OSError:
             raise
         except Exception as exc:  # a part pikepdf cannot read

@@ -58,6 +58,20 @@ def join_parts(paths: list[Path], name: str, finish=None) -> bytes:
     return joined
 
 
+def join_tagged_parts(paths: list[Path], name: str, finish=None, pikepdf_finish=None) -> bytes:
+    """The parts as one tagged PDF: spliced (join_parts, `finish` its additions), or, for parts the splicer
+    does not handle (pdfsplice.Unsupported), copied into one pikepdf document by pdfjoin.join_tagged
+    (`pikepdf_finish` its additions): the example cards' and the paper's joins."""
+    try:
+        return join_parts(paths, name, finish=finish)
+    except pdfsplice.Unsupported:
+        from .pdfjoin import join_tagged
+
+        joined = io.BytesIO()
+        join_tagged(paths, joined, finish=pikepdf_finish)
+        return joined.getvalue()
+
+
 def keep_part(data: bytes, index: int, name: str) -> None:
     """Make and keep the segment of part `index` as soon as it is rendered, in its own worker: a fresh
     build's join (79 parts at 2,500 examples, ~2.9 s of CPU at the end of the build) then finds every
